@@ -1,0 +1,28 @@
+"""Save and load a trained (classifier, hardness predictor) pair with what is needed to rebuild it."""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+from delex.io import atomic_path
+from delex.models.backbones import build_classifier, build_predictor
+
+
+def save_models(path: str | os.PathLike, classifier, predictor, meta: dict) -> None:
+    """meta must hold arch, n_classes, width, batch_norm, predictor_hidden (and may hold more)."""
+    state = {"classifier": classifier.state_dict(), "predictor": predictor.state_dict(), "meta": meta}
+    with atomic_path(path) as tmp:
+        torch.save(state, tmp)
+
+
+def load_models(path: str | os.PathLike, device: str | torch.device = "cpu"):
+    """Rebuild both networks from a checkpoint; returns (classifier, predictor, meta), in eval mode."""
+    state = torch.load(path, map_location=device, weights_only=True)
+    meta = state["meta"]
+    clf = build_classifier(meta["arch"], meta["n_classes"], meta["width"], meta["batch_norm"])
+    clf.load_state_dict(state["classifier"])
+    pred = build_predictor(clf, meta["predictor_hidden"])
+    pred.load_state_dict(state["predictor"])
+    return clf.to(device).eval(), pred.to(device).eval(), meta
