@@ -1,0 +1,20 @@
+# Deliberative explanations, reproduced: from raw data (or the synthetic twin) to every table and figure.
+# `snakemake --cores all` runs the embedded default (config.yaml); see README.md for other configs.
+
+
+configfile: "config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/data.smk"
+include: "rules/groundtruth.smk"
+include: "rules/train.smk"
+include: "rules/explain.smk"
+include: "rules/evaluate.smk"
+include: "rules/figures.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

@@ -1,0 +1,65 @@
+# Shared helpers: config validation, output prefixes, the experiment list, wildcard constraints.
+from snakemake.utils import min_version, validate
+
+from delex.config import check_config, experiments, source_hash
+
+min_version("9.0")
+
+
+validate(config, "../schemas/config.schema.yaml")
+check_config(config)
+
+NAME = config["name"]
+R = f"results/{NAME}"
+FIG = f"figures/{NAME}"
+LOG = f"logs/{NAME}"
+BENCH = f"{R}/benchmarks"
+RUNS = config["runs"]
+EXPERIMENTS = experiments(config)
+DEFAULT = config["explain"]["default"]
+ARCHS = sorted({e[0] for e in EXPERIMENTS})
+
+
+wildcard_constraints:
+    arch="vgg16|resnet50|alexnet",
+    score="hesitancy|entropy|hardness",
+    attribution="gradient|gradient_no_ms|integrated_gradients|gradient_hessian",
+    run=r"\d+",
+
+
+def dataset_root():
+    """The dataset folder this run reads: generated (synthetic) or the user's CUB_200_2011 layout."""
+    if config["dataset"]["source"] == "synthetic":
+        return f"{R}/data"
+    return config["dataset"]["path"]
+
+
+def experiment_files(pattern):
+    """Expand a path pattern over every (arch, score, attribution) experiment and run."""
+    return [
+        pattern.format(arch=a, score=s, attribution=t, run=r)
+        for a, s, t in EXPERIMENTS
+        for r in RUNS
+    ]
+
+
+def all_outputs():
+    return [
+        f"{R}/groundtruth/triplets.csv",
+        f"{R}/tables/precision_recall.csv",
+        f"{R}/tables/precision_at_coverage.csv",
+        f"{R}/tables/rebuttal_table1.csv",
+        f"{R}/tables/accuracy.csv",
+        f"{R}/tables/robustness.csv",
+        *figure_files("figure2_scores"),
+        *figure_files("figure2_attributions"),
+        *figure_files("figure2_architectures"),
+        *figure_files("rebuttal_figure2_shift"),
+        *figure_files("figure3_qualitative"),
+        *figure_files("groundtruth_similarity"),
+        *figure_files("training_curves"),
+    ]
+
+
+def figure_files(stem):
+    return [f"{FIG}/{stem}.pdf", f"{FIG}/{stem}.png"]

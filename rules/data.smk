@@ -1,0 +1,34 @@
+# Dataset: the synthetic twin (generated here) or a CUB_200_2011 folder, preprocessed once.
+
+
+rule synthetic_birds:
+    output:
+        directory(f"{R}/data"),
+    params:
+        cfg=config["dataset"]["synthetic"],
+        code=source_hash("datasets/synthetic_birds.py"),
+    log:
+        f"{LOG}/synthetic_birds.log",
+    benchmark:
+        f"{BENCH}/synthetic_birds.tsv"
+    script:
+        "../scripts/synthetic_birds.py"
+
+
+rule prepare:
+    input:
+        dataset_root(),
+    output:
+        f"{R}/prepared.npz",
+        f"{R}/dataset.json",
+    params:
+        classes=config["dataset"]["classes"],
+        resize=config["preprocess"]["resize"],
+        crop=config["preprocess"]["crop"],
+        code=source_hash("datasets"),
+    log:
+        f"{LOG}/prepare.log",
+    benchmark:
+        f"{BENCH}/prepare.tsv"
+    script:
+        "../scripts/prepare.py"

@@ -1,0 +1,187 @@
+"""Deliberative explanations of a batch of images: difficulty scores, attribution maps, insecurities.
+
+Glues the attribution maps (delex.attribution) to the insecurity extraction (delex.insecurity) as in
+METHOD.md 3, and reduces every insecurity to what evaluation needs: the rank of each part point's
+pixel (so that all coverages are evaluated at once), the importance at every coverage, and the
+low-resolution ambiguity map for figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from delex import insecurity as ins
+from delex.attribution.integrated import integrated_maps
+from delex.attribution.maps import (
+    difficulty_map,
+    difficulty_map_released,
+    logit_class_maps,
+    softmax_class_maps,
+)
+from delex.attribution.products import logit_attributions
+from delex.models.training import black_image, normalise
+
+SCORES = ("hesitancy", "entropy", "hardness")
+ATTRIBUTIONS = ("gradient", "gradient_no_ms", "integrated_gradients", "gradient_hessian")
+
+
+@dataclass(frozen=True)
+class ExplainSettings:
+    """One experiment: difficulty score x attribution function, paper or released variant."""
+
+    score: str = "hardness"
+    attribution: str = "gradient"
+    variant: str = "paper"
+    n_candidates: int = 5
+    k_per_location: int = 3
+    ig_steps: int = 50
+    batch_size: int = 25
+
+    def __post_init__(self):
+        if self.score not in SCORES:
+            raise ValueError(f"score: unknown {self.score!r}; choose from {SCORES}")
+        if self.attribution not in ATTRIBUTIONS:
+            raise ValueError(f"attribution: unknown {self.attribution!r}; choose from {ATTRIBUTIONS}")
+        if self.variant not in ("paper", "released"):
+            raise ValueError(f"variant: unknown {self.variant!r}; choose paper or released")
+
+
+@torch.no_grad()
+def difficulty_scores(classifier, predictor, images_uint8: torch.Tensor, score: str, batch: int = 128):
+    """Difficulty score s(x) in [0, 1] of every image (METHOD.md 1), as a numpy array."""
+    out = []
+    for i in range(0, len(images_uint8), batch):
+        x = normalise(images_uint8[i : i + batch].to(_device(classifier)))
+        if score == "hardness":
+            out.append(torch.sigmoid(predictor(x)))
+            continue
+        logp = torch.log_softmax(classifier(x), 1)
+        if score == "hesitancy":
+            out.append(1.0 - logp.exp().max(1).values)
+        else:
+            out.append(-(logp.exp() * logp).sum(1) / math.log(logp.shape[1]))
+    return torch.cat(out).cpu().numpy()
+
+
+def hardest(scores: np.ndarray, candidates: np.ndarray, n: int) -> np.ndarray:
+    """Indices (into `candidates`) of the n images of largest score; ties by index (stable)."""
+    order = np.argsort(-scores[candidates], kind="stable")
+    return candidates[order[:n]]
+
+
+def _device(module) -> torch.device:
+    return next(module.parameters()).device
+
+
+def attribution_maps(classifier, predictor, x: torch.Tensor, st: ExplainSettings):
+    """Class maps (B,C,h,w), difficulty map (B,h,w) and softmax probabilities (B,C) for images x."""
+    with torch.no_grad():
+        A = classifier.features(x)
+        logits = classifier.head(A)
+    probs = logits.softmax(1)
+    paper = st.variant == "paper"
+    if st.attribution == "integrated_gradients":
+        x0 = black_image(x.shape[-1], x.device).expand_as(x)
+        class_maps, diff = integrated_maps(
+            classifier,
+            x,
+            x0,
+            steps=st.ig_steps,
+            score=st.score,
+            predictor=predictor,
+            class_score="softmax" if paper else "logit",
+        )
+        if not paper:
+            class_maps = logit_class_maps(class_maps)
+        return class_maps.detach(), diff.detach(), probs
+    order = 2 if st.attribution == "gradient_hessian" else 1
+    q, _ = logit_attributions(classifier.head, A)
+    if paper:
+        class_maps = softmax_class_maps(q, logits, order)
+    else:  # released code: logit maps, clamped; second order on the difficulty map only
+        class_maps = logit_class_maps(q)
+    if st.score == "hardness":
+        with torch.no_grad():
+            A_s = predictor.features(x)
+        head, act = predictor.head, A_s
+    else:
+        head, act = classifier.head, A
+    if paper:
+        q_d, u_d = (q, logits) if st.score != "hardness" else logit_attributions(head, act)
+        diff = difficulty_map(st.score, q_d, u_d, order)
+    else:
+        diff = difficulty_map_released(st.score, head, act, order)
+    return class_maps.detach(), diff.detach(), probs
+
+
+def explain(
+    classifier,
+    predictor,
+    images_uint8: torch.Tensor,
+    points: torch.Tensor,
+    st: ExplainSettings,
+    coverages: np.ndarray,
+    generator: torch.Generator,
+    progress=None,
+) -> dict[str, np.ndarray]:
+    """Insecurities of every image: per insecurity its image, ambiguous pair (a, b), part-point ranks,
+    random-baseline point ranks, importance at each coverage and low-resolution map.
+
+    points: (N, P, 3) x, y, visible on the input grid. coverages: fractions in (0, 1].
+    """
+    dev = _device(classifier)
+    size = images_uint8.shape[-1]
+    sizes = ins.region_sizes(coverages, size * size)
+    sizes_t = torch.as_tensor(np.maximum(sizes, 1), device=dev)
+    keep: dict[str, list] = {k: [] for k in ("image", "pair", "rank", "rand", "imp", "maps")}
+    per_image: dict[str, list] = {k: [] for k in ("pred", "cand", "cand_prob", "n_ins")}
+    starts = range(0, len(images_uint8), st.batch_size)
+    for start in progress(starts) if progress else starts:
+        sl = slice(start, start + st.batch_size)
+        x = normalise(images_uint8[sl].to(dev))
+        class_maps, diff, probs = attribution_maps(classifier, predictor, x, st)
+        cand = ins.candidate_classes(probs, st.n_candidates)
+        cand_maps = class_maps.gather(1, cand[:, :, None, None].expand(-1, -1, *class_maps.shape[-2:]))
+        diff_used = None if st.attribution == "gradient_no_ms" else diff
+        member = ins.ambiguity_membership(cand_maps, diff_used, st.k_per_location)
+        amb = ins.ambiguity_maps(cand_maps, diff_used, member, st.variant)
+        present = member.any(-1).any(-1)  # (B, n_pairs)
+        b_idx, p_idx = present.nonzero(as_tuple=True)
+        pairs = ins.pair_index(st.n_candidates, device=dev)
+        cls = torch.stack([cand[b_idx, pairs[p_idx, 0]], cand[b_idx, pairs[p_idx, 1]]], 1)
+        cls = torch.sort(cls, 1).values  # (a, b) with a < b
+        low = amb[b_idx, p_idx]
+        up = ins.upsample(low, size)
+        ranks = ins.pixel_ranks(up)
+        pts = points[sl].to(dev)[b_idx]
+        keep["rank"].append(ins.point_ranks(ranks, pts[..., :2], pts[..., 2] > 0, size).cpu())
+        rand = ins.random_rank_maps(len(b_idx), *low.shape[-2:], size, generator)
+        keep["rand"].append(ins.point_ranks(rand.to(dev), pts[..., :2], pts[..., 2] > 0, size).cpu())
+        flat = torch.sort(up.reshape(len(b_idx), -1), 1, descending=True).values
+        keep["imp"].append((flat.cumsum(1).gather(1, (sizes_t - 1).expand(len(b_idx), -1)) / sizes_t).cpu())
+        keep["image"].append((b_idx + start).cpu())
+        keep["pair"].append(cls.cpu())
+        keep["maps"].append(low.cpu())
+        per_image["pred"].append(probs.argmax(1).cpu())
+        per_image["cand"].append(cand.cpu())
+        per_image["cand_prob"].append(probs.gather(1, cand).cpu())
+        per_image["n_ins"].append(present.sum(1).cpu())
+    out = {
+        "ins_image": torch.cat(keep["image"]).numpy().astype(np.int64),
+        "ins_pair": torch.cat(keep["pair"]).numpy().astype(np.int64),
+        "ins_point_rank": torch.cat(keep["rank"]).numpy().astype(np.int64),
+        "ins_random_point_rank": torch.cat(keep["rand"]).numpy().astype(np.int64),
+        "ins_importance": torch.cat(keep["imp"]).numpy().astype(np.float64),
+        "ins_map": torch.cat(keep["maps"]).numpy().astype(np.float32),
+        "pred": torch.cat(per_image["pred"]).numpy(),
+        "candidates": torch.cat(per_image["cand"]).numpy(),
+        "candidate_probs": torch.cat(per_image["cand_prob"]).numpy(),
+        "n_insecurities": torch.cat(per_image["n_ins"]).numpy(),
+        "coverages": np.asarray(coverages, dtype=np.float64),
+        "region_sizes": sizes,
+    }
+    return out

@@ -1,0 +1,78 @@
+"""Evaluation of stored explanations against the part-point ground truth (METHOD.md 5 and 6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from delex.groundtruth.triplets import gt_part_mask
+from delex.metrics.correlation import pearson
+from delex.metrics.precision_recall import curve_mean, image_mean, inside_points, precision_recall
+from delex.metrics.robustness import match_pairs, shift_iou
+
+
+def insecurity_visibility(expl: dict, points: np.ndarray) -> np.ndarray:
+    """(Q, P) visibility of each insecurity's image's part points (points: explained images' parts)."""
+    return points[expl["ins_image"], :, 2] > 0
+
+
+def precision_recall_curves(expl: dict, points: np.ndarray, selected: np.ndarray) -> pd.DataFrame:
+    """Mean precision and recall over images (after averaging the insecurities of each image), for the
+    insecurities and for random regions of the same areas, at every coverage."""
+    vis = insecurity_visibility(expl, points)
+    gt = gt_part_mask(selected, expl["ins_pair"])
+    n_img = len(points)
+    cols = {"coverage": expl["coverages"]}
+    for prefix, key in (("", "ins_point_rank"), ("random_", "ins_random_point_rank")):
+        prec, rec = precision_recall(expl[key], vis, gt, expl["region_sizes"])
+        cols[f"{prefix}precision"] = curve_mean(image_mean(prec, expl["ins_image"], n_img))
+        cols[f"{prefix}recall"] = curve_mean(image_mean(rec, expl["ins_image"], n_img))
+    frame = pd.DataFrame(cols)
+    frame["n_images"] = int(np.unique(expl["ins_image"]).size)
+    frame["n_insecurities"] = len(expl["ins_image"])
+    return frame
+
+
+def insecurity_table(expl: dict, points: np.ndarray, selected: np.ndarray, coverage: float) -> pd.DataFrame:
+    """One row per insecurity: image, pair, importance and precision/recall at `coverage`."""
+    c = int(np.argmin(np.abs(expl["coverages"] - coverage)))
+    vis = insecurity_visibility(expl, points)
+    gt = gt_part_mask(selected, expl["ins_pair"])
+    prec, rec = precision_recall(expl["ins_point_rank"], vis, gt, expl["region_sizes"][c : c + 1])
+    return pd.DataFrame(
+        {
+            "image": expl["ins_image"],
+            "class_a": expl["ins_pair"][:, 0],
+            "class_b": expl["ins_pair"][:, 1],
+            "coverage": expl["coverages"][c],
+            "importance": expl["ins_importance"][:, c],
+            "precision": prec[:, 0],
+            "recall": rec[:, 0],
+        }
+    )
+
+
+def importance_precision_correlation(table: pd.DataFrame) -> tuple[float, float, int]:
+    """Pearson r and p-value between insecurity importance and precision (rebuttal Table 1)."""
+    ok = table["precision"].notna() & table["importance"].notna()
+    r, p = pearson(table.loc[ok, "importance"].to_numpy(), table.loc[ok, "precision"].to_numpy())
+    return r, p, int(ok.sum())
+
+
+def shift_robustness(
+    orig: dict, shifted: dict, points: np.ndarray, points_shifted: np.ndarray, selected: np.ndarray
+) -> np.ndarray:
+    """(n_cov,) mean IoU of the ground-truth points caught by insecurities of the same ambiguity
+    before and after a shift (rebuttal R1.5); ambiguities present in only one are skipped."""
+    key_a = np.column_stack([orig["ins_image"], orig["ins_pair"]])
+    key_b = np.column_stack([shifted["ins_image"], shifted["ins_pair"]])
+    ia, ib = match_pairs(key_a, key_b)
+    if len(ia) == 0:
+        return np.full(len(orig["coverages"]), np.nan)
+    gt = gt_part_mask(selected, orig["ins_pair"][ia])
+    sizes = orig["region_sizes"]
+    inside_a = inside_points(orig["ins_point_rank"][ia], insecurity_visibility(orig, points)[ia], sizes)
+    vis_b = insecurity_visibility(shifted, points_shifted)[ib]
+    inside_b = inside_points(shifted["ins_point_rank"][ib], vis_b, sizes)
+    iou = shift_iou(inside_a, inside_b, gt)
+    return curve_mean(image_mean(iou, orig["ins_image"][ia], len(points)))

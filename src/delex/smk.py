@@ -1,0 +1,35 @@
+"""Glue for thin Snakemake scripts: log redirection and thread limits."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+
+
+@contextlib.contextmanager
+def job(snakemake):
+    """Send stdout/stderr (tqdm included) to the rule's log and cap torch threads at the rule's."""
+    log_path = snakemake.log[0] if snakemake.log else None
+    stream = open(log_path, "w", buffering=1) if log_path else None  # noqa: SIM115
+    old = sys.stdout, sys.stderr
+    if stream:
+        sys.stdout = sys.stderr = stream
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s", force=True)
+    try:
+        import torch
+
+        torch.set_num_threads(max(1, int(snakemake.threads)))
+    except ImportError:
+        pass
+    try:
+        yield logging.getLogger("delex")
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        raise
+    finally:
+        sys.stdout, sys.stderr = old
+        if stream:
+            stream.close()

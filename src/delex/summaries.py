@@ -1,0 +1,95 @@
+"""Summaries over runs behind the CUB tables: precision at fixed coverages, rebuttal Table 1,
+classifier accuracy and shift robustness. Pure functions of long-format DataFrames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from delex.tables import mean_std
+
+EXPERIMENT = ["arch", "score", "attribution"]
+ROW_LABELS = {
+    "gradient": "gradient",
+    "gradient_no_ms": "gradient w/o m^s",
+    "integrated_gradients": "integrated gradient",
+    "gradient_hessian": "gradient-Hessian",
+}
+
+
+def experiment_label(arch: str, score: str, attribution: str) -> str:
+    """'hardness score (gradient), vgg16' style row label."""
+    return f"{score} score ({ROW_LABELS.get(attribution, attribution)}), {arch}"
+
+
+def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0.5)) -> pd.DataFrame:
+    """Per experiment and coverage: insecurity and random-region precision and recall, mean and std
+    over runs, and the margin of insecurities over random regions (percentage points)."""
+    rows = []
+    for key, g in curves.groupby(EXPERIMENT, sort=True):
+        for cov in coverages:
+            at = g[np.isclose(g["coverage"], cov)]
+            if at.empty:
+                continue
+            row = dict(zip(EXPERIMENT, key, strict=True), coverage_percent=round(cov * 100))
+            for col in ("precision", "random_precision", "recall", "random_recall"):
+                v = at[col].to_numpy() * 100
+                row[f"{col}_mean"] = float(np.mean(v))
+                row[f"{col}_std"] = float(np.std(v, ddof=1)) if len(v) > 1 else float("nan")
+                row[col] = mean_std(v)
+            row["margin_points"] = row["precision_mean"] - row["random_precision_mean"]
+            row["n_runs"] = len(at)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def rebuttal_table(corr: pd.DataFrame, arch: str) -> pd.DataFrame:
+    """Rebuttal Table 1: Pearson r and p-value (mean(std) over runs) per score (attribution) on arch."""
+    rows = []
+    for (score, attribution), g in corr[corr["arch"] == arch].groupby(["score", "attribution"], sort=True):
+        rows.append(
+            {
+                "score (attribution)": f"{score} score ({ROW_LABELS.get(attribution, attribution)})",
+                "rho": mean_std(g["r"].to_numpy()),
+                "p-value": _sci_mean_std(g["p"].to_numpy()),
+                "rho_mean": float(g["r"].mean()),
+                "rho_std": float(g["r"].std(ddof=1)) if len(g) > 1 else float("nan"),
+                "n_insecurities": int(g["n"].sum()),
+                "n_runs": len(g),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _sci_mean_std(v: np.ndarray) -> str:
+    """'5e-8(7e-8)' as in the rebuttal."""
+    if v.size == 0 or np.isnan(v).any():
+        return "n/a"
+    sd = f"({np.std(v, ddof=1):.0e})" if v.size > 1 else ""
+    return f"{np.mean(v):.0e}{sd}"
+
+
+def accuracy_table(metrics: list[dict]) -> pd.DataFrame:
+    """Test accuracy and training time per architecture, mean(std) over runs."""
+    df = pd.DataFrame(metrics)
+    rows = []
+    for arch, g in df.groupby("arch", sort=True):
+        rows.append(
+            {
+                "arch": arch,
+                "test_accuracy": mean_std(g["test_accuracy"].to_numpy() * 100),
+                "test_accuracy_mean": float(g["test_accuracy"].mean() * 100),
+                "train_seconds_mean": float(g["train_seconds"].mean()),
+                "train_images_per_second_mean": float(g["train_images_per_second"].mean()),
+                "device": ",".join(sorted(set(g["device"]))),
+                "n_runs": len(g),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def robustness_summary(robust: pd.DataFrame) -> pd.DataFrame:
+    """Mean and std over runs of the shift IoU, per shift and coverage."""
+    g = robust.groupby(["shift", "coverage"], sort=True)["iou"]
+    out = g.agg(iou_mean="mean", iou_std=lambda v: v.std(ddof=1) if len(v) > 1 else np.nan)
+    return out.reset_index()
