@@ -17,6 +17,7 @@ BENCH = f"{R}/benchmarks"
 RUNS = config["runs"]
 EXPERIMENTS = experiments(config)
 DEFAULT = config["explain"]["default"]
+DEFAULT_DIR = f"{DEFAULT['arch']}/{DEFAULT['score']}/{DEFAULT['attribution']}"
 ARCHS = sorted({e[0] for e in EXPERIMENTS})
 
 
@@ -35,9 +36,9 @@ def dataset_root():
 
 
 def experiment_files(pattern):
-    """Expand a path pattern over every (arch, score, attribution) experiment and run."""
+    """Expand a results/<name>/ path pattern over every (arch, score, attribution) experiment and run."""
     return [
-        pattern.format(arch=a, score=s, attribution=t, run=r)
+        f"{R}/{pattern.format(arch=a, score=s, attribution=t, run=r)}"
         for a, s, t in EXPERIMENTS
         for r in RUNS
     ]

@@ -4,13 +4,15 @@
 rule synthetic_birds:
     output:
         directory(f"{R}/data"),
-    params:
-        cfg=config["dataset"]["synthetic"],
-        code=source_hash("datasets/synthetic_birds.py"),
     log:
         f"{LOG}/synthetic_birds.log",
     benchmark:
         f"{BENCH}/synthetic_birds.tsv"
+    conda:
+        "../envs/delex.yaml"
+    params:
+        cfg=config["dataset"]["synthetic"],
+        code=source_hash("datasets"),
     script:
         "../scripts/synthetic_birds.py"
 
@@ -21,14 +23,16 @@ rule prepare:
     output:
         f"{R}/prepared.npz",
         f"{R}/dataset.json",
+    log:
+        f"{LOG}/prepare.log",
+    benchmark:
+        f"{BENCH}/prepare.tsv"
+    conda:
+        "../envs/delex.yaml"
     params:
         classes=config["dataset"]["classes"],
         resize=config["preprocess"]["resize"],
         crop=config["preprocess"]["crop"],
         code=source_hash("datasets"),
-    log:
-        f"{LOG}/prepare.log",
-    benchmark:
-        f"{BENCH}/prepare.tsv"
     script:
         "../scripts/prepare.py"

@@ -9,12 +9,14 @@ rule evaluate:
     output:
         curves=f"{R}/evaluate/{{arch}}/{{score}}/{{attribution}}/run{{run}}_curves.csv",
         insecurities=f"{R}/evaluate/{{arch}}/{{score}}/{{attribution}}/run{{run}}_insecurities.csv",
+    log:
+        f"{LOG}/evaluate/{{arch}}_{{score}}_{{attribution}}_run{{run}}.log",
+    conda:
+        "../envs/delex.yaml"
     params:
         importance_coverage=config["explain"]["importance_coverage"],
         variant=config.get("variant", "paper"),
         code=source_hash("evaluation.py", "metrics"),
-    log:
-        f"{LOG}/evaluate/{{arch}}_{{score}}_{{attribution}}_run{{run}}.log",
     script:
         "../scripts/evaluate.py"
 
@@ -22,12 +24,14 @@ rule evaluate:
 rule tables:
     input:
         curves=experiment_files(
-            R + "/evaluate/{arch}/{score}/{attribution}/run{run}_curves.csv"
+            "evaluate/{arch}/{score}/{attribution}/run{run}_curves.csv"
         ),
         insecurities=experiment_files(
-            R + "/evaluate/{arch}/{score}/{attribution}/run{run}_insecurities.csv"
+            "evaluate/{arch}/{score}/{attribution}/run{run}_insecurities.csv"
         ),
-        metrics=expand(f"{R}/models/{{arch}}/run{{run}}/metrics.json", arch=ARCHS, run=RUNS),
+        metrics=expand(
+            f"{R}/models/{{arch}}/run{{run}}/metrics.json", arch=ARCHS, run=RUNS
+        ),
         robustness=expand(f"{R}/robustness/run{{run}}.csv", run=RUNS),
     output:
         pr=f"{R}/tables/precision_recall.csv",
@@ -35,12 +39,14 @@ rule tables:
         rebuttal=f"{R}/tables/rebuttal_table1.csv",
         accuracy=f"{R}/tables/accuracy.csv",
         robustness=f"{R}/tables/robustness.csv",
+    log:
+        f"{LOG}/tables.log",
+    conda:
+        "../envs/delex.yaml"
     params:
         experiments=[list(e) for e in EXPERIMENTS],
         runs=RUNS,
         default=[DEFAULT["arch"], DEFAULT["score"], DEFAULT["attribution"]],
         code=source_hash("tables.py", "summaries.py"),
-    log:
-        f"{LOG}/tables.log",
     script:
         "../scripts/tables.py"

@@ -5,14 +5,16 @@ rule figure2:
     input:
         f"{R}/tables/precision_recall.csv",
     output:
-        figure_files(FIG + "/figure2_{panel}"),
+        figure_files("figure2_{panel}"),
+    log:
+        f"{LOG}/figures/figure2_{{panel}}.log",
+    wildcard_constraints:
+        panel="scores|attributions|architectures",
+    conda:
+        "../envs/delex.yaml"
     params:
         default=[DEFAULT["arch"], DEFAULT["score"], DEFAULT["attribution"]],
         code=source_hash("plots"),
-    wildcard_constraints:
-        panel="scores|attributions|architectures",
-    log:
-        f"{LOG}/figures/figure2_{{panel}}.log",
     script:
         "../scripts/figure2.py"
 
@@ -21,11 +23,13 @@ rule rebuttal_figure2_shift:
     input:
         f"{R}/tables/robustness.csv",
     output:
-        figure_files(FIG + "/rebuttal_figure2_shift"),
-    params:
-        code=source_hash("plots"),
+        figure_files("rebuttal_figure2_shift"),
     log:
         f"{LOG}/figures/rebuttal_figure2_shift.log",
+    conda:
+        "../envs/delex.yaml"
+    params:
+        code=source_hash("plots"),
     script:
         "../scripts/rebuttal_figure2_shift.py"
 
@@ -35,11 +39,13 @@ rule groundtruth_similarity:
         gt=f"{R}/groundtruth/groundtruth.npz",
         dataset=f"{R}/dataset.json",
     output:
-        figure_files(FIG + "/groundtruth_similarity"),
-    params:
-        code=source_hash("plots"),
+        figure_files("groundtruth_similarity"),
     log:
         f"{LOG}/figures/groundtruth_similarity.log",
+    conda:
+        "../envs/delex.yaml"
+    params:
+        code=source_hash("plots"),
     script:
         "../scripts/groundtruth_similarity.py"
 
@@ -48,42 +54,34 @@ rule training_curves:
     input:
         expand(f"{R}/models/{{arch}}/run{{run}}/curves.csv", arch=ARCHS, run=RUNS),
     output:
-        figure_files(FIG + "/training_curves"),
+        figure_files("training_curves"),
+    log:
+        f"{LOG}/figures/training_curves.log",
+    conda:
+        "../envs/delex.yaml"
     params:
         archs=ARCHS,
         runs=RUNS,
         code=source_hash("plots"),
-    log:
-        f"{LOG}/figures/training_curves.log",
     script:
         "../scripts/training_curves.py"
 
 
 rule figure3_qualitative:
     input:
-        expl=expand(
-            R + "/explain/{a}/{s}/{t}/run{r}.npz",
-            a=DEFAULT["arch"],
-            s=DEFAULT["score"],
-            t=DEFAULT["attribution"],
-            r=RUNS[0],
-        ),
-        ins=expand(
-            R + "/evaluate/{a}/{s}/{t}/run{r}_insecurities.csv",
-            a=DEFAULT["arch"],
-            s=DEFAULT["score"],
-            t=DEFAULT["attribution"],
-            r=RUNS[0],
-        ),
+        expl=f"{R}/explain/{DEFAULT_DIR}/run{RUNS[0]}.npz",
+        ins=f"{R}/evaluate/{DEFAULT_DIR}/run{RUNS[0]}_insecurities.csv",
         data=f"{R}/prepared.npz",
         dataset=f"{R}/dataset.json",
         gt=f"{R}/groundtruth/groundtruth.npz",
     output:
-        figure_files(FIG + "/figure3_qualitative"),
+        figure_files("figure3_qualitative"),
+    log:
+        f"{LOG}/figures/figure3_qualitative.log",
+    conda:
+        "../envs/delex.yaml"
     params:
         n_examples=config.get("figures", {}).get("qualitative_examples", 2),
         code=source_hash("plots"),
-    log:
-        f"{LOG}/figures/figure3_qualitative.log",
     script:
         "../scripts/figure3_qualitative.py"

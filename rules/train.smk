@@ -9,17 +9,19 @@ rule train:
         model=f"{R}/models/{{arch}}/run{{run}}/model.pt",
         curves=f"{R}/models/{{arch}}/run{{run}}/curves.csv",
         metrics=f"{R}/models/{{arch}}/run{{run}}/metrics.json",
+    log:
+        f"{LOG}/train/{{arch}}_run{{run}}.log",
+    benchmark:
+        f"{BENCH}/train/{{arch}}_run{{run}}.tsv"
+    conda:
+        "../envs/delex.yaml"
+    threads: 1
+    resources:
+        gpu=1,
     params:
         model=lambda w: config["models"][w.arch],
         train=config["train"],
         device=config.get("device", "auto"),
         code=source_hash("models"),
-    threads: 1
-    resources:
-        gpu=1,
-    log:
-        f"{LOG}/train/{{arch}}_run{{run}}.log",
-    benchmark:
-        f"{BENCH}/train/{{arch}}_run{{run}}.tsv"
     script:
         "../scripts/train.py"

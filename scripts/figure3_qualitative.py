@@ -11,8 +11,8 @@ from delex.smk import job
 
 smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk):
-    expl = io.load_npz(smk.input.expl[0])
-    table = pd.read_csv(smk.input.ins[0])
+    expl = io.load_npz(smk.input.expl)
+    table = pd.read_csv(smk.input.ins)
     data = io.load_npz(smk.input.data)
     data["is_train"] = data["is_train"].astype(bool)
     dataset = json.loads(open(smk.input.dataset).read())

@@ -1,0 +1,30 @@
+# Two entry points (README): `make run` and `make test` each create the environment when needed.
+PYTHON ?= python3.11
+VENV ?= .venv
+CORES ?= all
+SNAKEMAKE_ARGS ?=
+BIN := $(VENV)/bin
+
+.PHONY: run test lint env clean
+
+run: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
+
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src scripts tests benchmarks
+	$(BIN)/snakefmt --check Snakefile rules
+	$(BIN)/snakemake --lint
+
+env: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+clean:
+	rm -rf results figures logs .snakemake
