@@ -1,0 +1,66 @@
+"""Backbones keep their topology at any width, heads are piecewise linear, training is seeded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from delex.models.backbones import build_classifier, build_predictor, feature_channels
+from delex.models.checkpoint import load_models, save_models
+from delex.models.training import TrainConfig, train, validation_split
+
+
+@pytest.mark.parametrize(("arch", "grid"), [("vgg16", 7), ("resnet50", 4), ("alexnet", 6)])
+def test_explained_layer_shapes(arch, grid):
+    model = build_classifier(arch, 7, width=0.0625).eval()
+    a = model.features(torch.randn(2, 3, 112, 112))
+    assert a.shape[1] == feature_channels(model)
+    assert a.shape[-2:] == (grid, grid)
+    assert model.head(a).shape == (2, 7)
+    assert build_predictor(model, 8).eval()(torch.randn(2, 3, 112, 112)).shape == (2,)
+
+
+@pytest.mark.parametrize("arch", ["vgg16", "resnet50", "alexnet"])
+def test_head_is_piecewise_linear_along_a_location(arch):
+    """u(A + t a_l e_l) is linear in t for small t: the premise of the closed-form Hessians."""
+    torch.manual_seed(0)
+    model = build_classifier(arch, 5, width=0.0625).double().eval()
+    a = model.features(torch.randn(1, 3, 112, 112, dtype=torch.float64))
+    d = torch.zeros_like(a)
+    d[..., 1, 2] = a[..., 1, 2]
+    u = [model.head(a + t * d) for t in (0.0, 1e-4, 2e-4)]
+    assert torch.allclose(u[2] - u[1], u[1] - u[0], atol=1e-12)
+
+
+def test_full_width_vgg16_matches_torchvision_parameter_count():
+    import torchvision
+
+    ours = build_classifier("vgg16", 1000, width=1.0, batch_norm=False)
+    theirs = torchvision.models.vgg16(weights=None)
+    assert sum(p.numel() for p in ours.parameters()) == sum(p.numel() for p in theirs.parameters())
+
+
+def test_validation_split_is_stratified_and_seeded():
+    labels = np.repeat(np.arange(4), 10)
+    a, b = validation_split(labels, 0.2, 3), validation_split(labels, 0.2, 3)
+    assert (a == b).all()
+    assert all(a[labels == c].sum() == 2 for c in range(4))
+    assert not (a == validation_split(labels, 0.2, 4)).all()
+
+
+def test_training_is_deterministic_and_checkpoint_round_trips(tmp_path):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (24, 3, 64, 64), dtype=np.uint8)
+    labels = np.repeat(np.arange(3), 8)
+    cfg = TrainConfig(epochs_warmup=1, epochs_joint=1, batch_size=8, width=0.0625, predictor_hidden=8)
+    runs = [train("alexnet", images, labels, 3, cfg, seed=1, progress=False) for _ in range(2)]
+    for p, q in zip(runs[0][0].parameters(), runs[1][0].parameters(), strict=True):
+        assert torch.equal(p, q)
+    assert [r["phase"] for r in runs[0][2]] == ["warmup", "joint"]
+    meta = {"arch": "alexnet", "n_classes": 3, "width": 0.0625, "batch_norm": True, "predictor_hidden": 8}
+    save_models(tmp_path / "m.pt", runs[0][0], runs[0][1], meta)
+    clf, pred, _ = load_models(tmp_path / "m.pt")
+    x = torch.randn(2, 3, 64, 64)
+    assert torch.allclose(clf(x), runs[0][0](x))
+    assert torch.allclose(pred(x), runs[0][1](x))
