@@ -114,7 +114,8 @@ def attribution_maps(classifier, predictor, x: torch.Tensor, st: ExplainSettings
         q_d, u_d = (q, logits) if st.score != "hardness" else logit_attributions(head, act)
         diff = difficulty_map(st.score, q_d, u_d, order)
     else:
-        diff = difficulty_map_released(st.score, head, act, order)
+        q_d = q if st.score != "hardness" else None  # reuse the classifier's all-class products
+        diff = difficulty_map_released(st.score, head, act, order, q=q_d)
     return class_maps.detach(), diff.detach(), probs
 
 

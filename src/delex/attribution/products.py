@@ -4,10 +4,10 @@ Every map of METHOD.md 2 (first order, the exact second-order blocks, integrated
 closed-form function of these products, because the heads after A are piecewise linear: along a
 location-masked direction the logits move exactly linearly, u(A + t a_l e_l) = u(A) + t q(l).
 
-Why hand-written rather than Captum: Captum's layer attributions take one `target` per call and re-run
-the backbone for each class; deliberative explanations need all C class maps plus the difficulty
-map and a second-order term, so we run the backbone once and do batched vector-Jacobian products
-through the (cheap) head only.
+Why hand-written rather than Captum: Captum's layer attributions take one `target` per call and
+re-run the backbone for each class; deliberative explanations need all C class maps plus the
+difficulty map and a second-order term, so we run the backbone once and do batched vector-Jacobian
+products through the (cheap) head only.
 """
 
 from __future__ import annotations
