@@ -76,7 +76,7 @@ def _no_inplace(module: nn.Module) -> nn.Module:
     return module
 
 
-def _vgg16(n_classes: int, width: float, batch_norm: bool) -> SplitClassifier:
+def _vgg16(n_classes: int, width: float, batch_norm: bool, dropout: float) -> SplitClassifier:
     cfg = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512]
     cfg = [c if c == "M" else _w(c, width) for c in cfg]
     features = tvm.vgg.make_layers(cfg, batch_norm=batch_norm)  # ends at ReLU after conv5_3
@@ -87,40 +87,40 @@ def _vgg16(n_classes: int, width: float, batch_norm: bool) -> SplitClassifier:
         nn.Flatten(),
         nn.Linear(d * 49, hidden),
         nn.ReLU(),
-        nn.Dropout(0.5),
+        nn.Dropout(dropout),
         nn.Linear(hidden, hidden),
         nn.ReLU(),
-        nn.Dropout(0.5),
+        nn.Dropout(dropout),
         nn.Linear(hidden, n_classes),
     )
     return SplitClassifier(_no_inplace(features), head, "vgg16", n_classes)
 
 
-def _alexnet(n_classes: int, width: float) -> SplitClassifier:
+def _alexnet(n_classes: int, width: float, dropout: float, batch_norm: bool) -> SplitClassifier:
     c1, c2, c3, c4, c5 = (_w(c, width) for c in (64, 192, 384, 256, 256))
+
+    def conv(i, o, k, s=1, p=0):
+        # torchvision's AlexNet has no BatchNorm; the optional one (scratch training) follows each conv
+        return [nn.Conv2d(i, o, k, s, p), *([nn.BatchNorm2d(o)] if batch_norm else []), nn.ReLU()]
+
     features = nn.Sequential(
-        nn.Conv2d(3, c1, 11, 4, 2),
-        nn.ReLU(),
+        *conv(3, c1, 11, 4, 2),
         nn.MaxPool2d(3, 2),
-        nn.Conv2d(c1, c2, 5, padding=2),
-        nn.ReLU(),
+        *conv(c1, c2, 5, p=2),
         nn.MaxPool2d(3, 2),
-        nn.Conv2d(c2, c3, 3, padding=1),
-        nn.ReLU(),
-        nn.Conv2d(c3, c4, 3, padding=1),
-        nn.ReLU(),
-        nn.Conv2d(c4, c5, 3, padding=1),
-        nn.ReLU(),  # conv5 output: the explained layer
+        *conv(c2, c3, 3, p=1),
+        *conv(c3, c4, 3, p=1),
+        *conv(c4, c5, 3, p=1),  # ReLU after conv5: the explained layer
     )
     hidden = _w(4096, width)
     head = nn.Sequential(
         nn.MaxPool2d(3, 2, ceil_mode=True),
         nn.AdaptiveAvgPool2d((6, 6)),
         nn.Flatten(),
-        nn.Dropout(0.5),
+        nn.Dropout(dropout),
         nn.Linear(c5 * 36, hidden),
         nn.ReLU(),
-        nn.Dropout(0.5),
+        nn.Dropout(dropout),
         nn.Linear(hidden, hidden),
         nn.ReLU(),
         nn.Linear(hidden, n_classes),
@@ -176,17 +176,24 @@ def _load_pretrained(arch: str, batch_norm: bool) -> nn.Module:
 
 
 def build_classifier(
-    arch: str, n_classes: int, width: float = 1.0, batch_norm: bool = True, pretrained: bool = False
+    arch: str,
+    n_classes: int,
+    width: float = 1.0,
+    batch_norm: bool = True,
+    pretrained: bool = False,
+    dropout: float = 0.5,
 ) -> SplitClassifier:
     """Build a split classifier; `pretrained` loads torchvision's ImageNet weights (width 1 only)."""
     if arch not in ARCHITECTURES:
         raise ConfigError(f"model.arch: unknown architecture {arch!r}; choose from {ARCHITECTURES}")
+    if pretrained and arch == "alexnet" and batch_norm:
+        raise ConfigError("models.alexnet: torchvision's AlexNet weights need batch_norm: false")
     if pretrained and width != 1.0:
         raise ConfigError("model.pretrained: ImageNet weights exist only for model.width = 1.0")
     if arch == "vgg16":
-        model = _vgg16(n_classes, width, batch_norm)
+        model = _vgg16(n_classes, width, batch_norm, dropout)
     elif arch == "alexnet":
-        model = _alexnet(n_classes, width)
+        model = _alexnet(n_classes, width, dropout, batch_norm)
     else:
         model = _resnet_split(_ScaledResNet(width), n_classes)
     if pretrained:

@@ -21,7 +21,9 @@ def load_models(path: str | os.PathLike, device: str | torch.device = "cpu"):
     """Rebuild both networks from a checkpoint; returns (classifier, predictor, meta), in eval mode."""
     state = torch.load(path, map_location=device, weights_only=True)
     meta = state["meta"]
-    clf = build_classifier(meta["arch"], meta["n_classes"], meta["width"], meta["batch_norm"])
+    clf = build_classifier(
+        meta["arch"], meta["n_classes"], meta["width"], meta["batch_norm"], dropout=meta.get("dropout", 0.5)
+    )
     clf.load_state_dict(state["classifier"])
     pred = build_predictor(clf, meta["predictor_hidden"])
     pred.load_state_dict(state["predictor"])

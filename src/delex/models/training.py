@@ -41,6 +41,7 @@ class TrainConfig:
     width: float = 0.125
     batch_norm: bool = True
     pretrained: bool = False
+    dropout: float = 0.5
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -129,7 +130,9 @@ def train(
     x_va = torch.from_numpy(images[val_mask])
     y_va = torch.from_numpy(labels[val_mask]).long()
 
-    model = build_classifier(arch, n_classes, cfg.width, cfg.batch_norm, cfg.pretrained).to(dev)
+    model = build_classifier(
+        arch, n_classes, cfg.width, cfg.batch_norm, cfg.pretrained, cfg.dropout
+    ).to(dev)
     opt = _optimizer(model.parameters(), cfg, cfg.lr)
     total = cfg.epochs_warmup + cfg.epochs_joint
     sched = torch.optim.lr_scheduler.OneCycleLR(
