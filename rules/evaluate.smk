@@ -36,9 +36,17 @@ rule tables:
     output:
         pr=f"{R}/tables/precision_recall.csv",
         at=f"{R}/tables/precision_at_coverage.csv",
+        at_md=f"{R}/tables/precision_at_coverage.md",
+        at_tex=f"{R}/tables/precision_at_coverage.tex",
         rebuttal=f"{R}/tables/rebuttal_table1.csv",
+        rebuttal_md=f"{R}/tables/rebuttal_table1.md",
+        rebuttal_tex=f"{R}/tables/rebuttal_table1.tex",
         accuracy=f"{R}/tables/accuracy.csv",
+        accuracy_md=f"{R}/tables/accuracy.md",
+        accuracy_tex=f"{R}/tables/accuracy.tex",
         robustness=f"{R}/tables/robustness.csv",
+        robustness_md=f"{R}/tables/robustness.md",
+        robustness_tex=f"{R}/tables/robustness.tex",
     log:
         f"{LOG}/tables.log",
     conda:

@@ -126,3 +126,20 @@ def test_shift_robustness_known_answer():
     iou = shift_robustness(orig, shifted, points, points, selected)
     assert iou[0] == pytest.approx(0.5)  # {0,1} vs {0}; pair (1,2) has no gt point inside: skipped
     assert iou[1] == pytest.approx(1.0)
+
+
+def test_batches_without_any_insecurity_are_kept_per_image(nets, batch, monkeypatch):
+    """A batch whose difficulty map is nowhere positive yields no insecurity, not a crash."""
+    import delex.deliberative as dl
+
+    real = dl.attribution_maps
+
+    def negative_difficulty(*args):
+        class_maps, diff, probs = real(*args)
+        return class_maps, -diff.abs() - 1.0, probs
+
+    monkeypatch.setattr(dl, "attribution_maps", negative_difficulty)
+    st = ExplainSettings(score="hardness", attribution="gradient", batch_size=2)
+    out = explain(*nets, *batch, st, COV, torch.Generator().manual_seed(0))
+    assert len(out["ins_image"]) == 0 and out["ins_point_rank"].shape == (0, 15)
+    assert (out["n_insecurities"] == 0).all() and len(out["pred"]) == 3

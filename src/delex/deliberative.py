@@ -152,6 +152,12 @@ def explain(
         amb = ins.ambiguity_maps(cand_maps, diff_used, member, st.variant)
         present = member.any(-1).any(-1)  # (B, n_pairs)
         b_idx, p_idx = present.nonzero(as_tuple=True)
+        per_image["pred"].append(probs.argmax(1).cpu())
+        per_image["cand"].append(cand.cpu())
+        per_image["cand_prob"].append(probs.gather(1, cand).cpu())
+        per_image["n_ins"].append(present.sum(1).cpu())
+        if len(b_idx) == 0:  # no location with positive difficulty attribution in this batch
+            continue
         pairs = ins.pair_index(st.n_candidates, device=dev)
         cls = torch.stack([cand[b_idx, pairs[p_idx, 0]], cand[b_idx, pairs[p_idx, 1]]], 1)
         cls = torch.sort(cls, 1).values  # (a, b) with a < b
@@ -167,10 +173,16 @@ def explain(
         keep["image"].append((b_idx + start).cpu())
         keep["pair"].append(cls.cpu())
         keep["maps"].append(low.cpu())
-        per_image["pred"].append(probs.argmax(1).cpu())
-        per_image["cand"].append(cand.cpu())
-        per_image["cand_prob"].append(probs.gather(1, cand).cpu())
-        per_image["n_ins"].append(present.sum(1).cpu())
+    if not keep["image"]:  # not a single insecurity: keep the shapes well defined
+        h, w = class_maps.shape[-2:]
+        keep = {
+            "image": [torch.zeros(0, dtype=torch.long)],
+            "pair": [torch.zeros(0, 2, dtype=torch.long)],
+            "rank": [torch.zeros(0, points.shape[1], dtype=torch.long)],
+            "rand": [torch.zeros(0, points.shape[1], dtype=torch.long)],
+            "imp": [torch.zeros(0, len(sizes))],
+            "maps": [torch.zeros(0, h, w)],
+        }
     out = {
         "ins_image": torch.cat(keep["image"]).numpy().astype(np.int64),
         "ins_pair": torch.cat(keep["pair"]).numpy().astype(np.int64),
