@@ -133,8 +133,9 @@ def group_part_family() -> dict[str, str]:
 def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
     """The generating truth: families, shared parts and (K, 312) per-class attribute probabilities.
 
-    Every group's probabilities sum to 1; shared parts have identical rows within a family and the
-    dominant colours of non-shared parts are distinct within a family (when there are enough).
+    Every group's probabilities sum to 1; shared parts have identical rows within a family, and the
+    dominant values of all units (families' shared parts, classes' own parts) are distinct while the
+    group has enough values.
     """
     rng = np.random.default_rng([cfg.seed, 0])
     fam_of = np.arange(cfg.n_classes) * cfg.n_families // cfg.n_classes
@@ -144,15 +145,14 @@ def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
     for group, ix, values in attribute_groups_table():
         if group not in owner:
             continue
-        for f in range(cfg.n_families):
-            members = np.flatnonzero(fam_of == f)
-            if owner[group] in shared[f]:
-                dom = _dominants(group, len(values), 1, rng)[0]
-                probs[np.ix_(members, ix)] = _peaked(len(values), dom, cfg.peak, rng)
-            else:
-                doms = _dominants(group, len(values), len(members), rng)
-                for c, d in zip(members, doms, strict=True):
-                    probs[c, list(ix)] = _peaked(len(values), d, cfg.peak, rng)
+        # One dominant value per "unit": a family for its shared parts, a class for its own parts.
+        # Values are spread over all units of the dataset (distinct while there are enough values),
+        # so ambiguity comes from the family design, not from chance coincidences across families.
+        units = [np.flatnonzero(fam_of == f) for f in range(cfg.n_families) if owner[group] in shared[f]]
+        units += [np.array([c]) for f in range(cfg.n_families) if owner[group] not in shared[f]
+                  for c in np.flatnonzero(fam_of == f)]
+        for members, dom in zip(units, _spread(len(values), len(units), rng), strict=True):
+            probs[np.ix_(members, ix)] = _peaked(len(values), dom, cfg.peak, rng)
     _derived_probs(probs)
     names = _class_names(probs, fam_of, shared)
     families = [
@@ -172,13 +172,10 @@ def _draw_shared(cfg: SyntheticBirdsConfig, rng: np.random.Generator) -> set[str
     return {SHAREABLE[i] for i in rng.choice(len(SHAREABLE), size=n, replace=False)}
 
 
-def _dominants(group: str, n: int, k: int, rng: np.random.Generator) -> list[int]:
-    """Dominant values of `k` classes: colours distinct when possible, patterns half solid."""
-    if group.endswith("_color"):
-        return rng.choice(n, size=k, replace=k > n).tolist()
-    if group.endswith("_pattern"):
-        return [0 if rng.random() < 0.5 else int(rng.integers(1, n)) for _ in range(k)]
-    return rng.integers(n, size=k).tolist()
+def _spread(n: int, k: int, rng: np.random.Generator) -> list[int]:
+    """`k` dominant values out of `n`: a random permutation, repeated only when k > n."""
+    reps = -(-k // n)
+    return np.concatenate([rng.permutation(n) for _ in range(reps)])[:k].tolist()
 
 
 def _peaked(n: int, dominant: int, peak: float, rng: np.random.Generator) -> np.ndarray:
