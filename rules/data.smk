@@ -11,7 +11,7 @@ rule synthetic_birds:
     conda:
         "../envs/delex.yaml"
     params:
-        cfg=config["dataset"]["synthetic"],
+        cfg=config["dataset"].get("synthetic", {}),
         code=source_hash("datasets"),
     script:
         "../scripts/synthetic_birds.py"
