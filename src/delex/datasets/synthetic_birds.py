@@ -61,11 +61,13 @@ class SyntheticBirdsConfig:
     image_size: int = 128
     shared_parts: tuple = (2, 3)
     occlusion_prob: float = 0.2
+    bird_scale: tuple = (0.32, 0.42)
     peak: float = 0.8
     seed: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shared_parts", tuple(self.shared_parts))
+        object.__setattr__(self, "bird_scale", tuple(self.bird_scale))
         checks = {
             "n_classes": self.n_classes >= 2,
             "n_families": 1 <= self.n_families <= self.n_classes,
@@ -73,6 +75,8 @@ class SyntheticBirdsConfig:
             "train_fraction": 0.0 < self.train_fraction < 1.0,
             "image_size": self.image_size >= 32,
             "occlusion_prob": 0.0 <= self.occlusion_prob <= 1.0,
+            "bird_scale": len(self.bird_scale) == 2
+            and 0.1 <= self.bird_scale[0] <= self.bird_scale[1] <= 0.6,
             "peak": 0.0 < self.peak <= 1.0,
             "seed": self.seed >= 0,
             "shared_parts": _valid_shared(self.shared_parts),
@@ -505,12 +509,12 @@ def _background(size: int, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(img, dtype=np.float32).copy()
 
 
-def render_bird(values: dict[str, str], size: int, occlusion_prob: float,
+def render_bird(values: dict[str, str], size: int, occlusion_prob: float, bird_scale: tuple,
                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw one bird: (size, size, 3) uint8 image, (15, 3) part points, (4,) box x, y, w, h."""
     S = size * _SS
     facing_right = bool(rng.random() < 0.5)
-    scale = rng.uniform(0.32, 0.42) * S
+    scale = rng.uniform(*bird_scale) * S  # body length is about 2 scale units
     angle = np.deg2rad(rng.uniform(-14, 14))
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     lin = rot @ np.diag([scale if facing_right else -scale, scale])
@@ -675,7 +679,7 @@ def _write_dataset(base: Path, cfg: SyntheticBirdsConfig, progress: bool) -> Non
         c = int(labels[i])
         rng = np.random.default_rng([cfg.seed, 1, i + 1])
         values = sample_values(probs[c], rng)
-        img, parts[i], boxes[i] = render_bird(values, cfg.image_size, cfg.occlusion_prob, rng)
+        img, parts[i], boxes[i] = render_bird(values, cfg.image_size, cfg.occlusion_prob, cfg.bird_scale, rng)
         attrs[i] = attribute_vector(values)
         for j, p in enumerate(PART_NAMES):
             visible_family[i, PART_FAMILIES.index(part_family(p))] |= parts[i, j, 2] > 0
