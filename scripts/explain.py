@@ -16,15 +16,7 @@ with job(smk) as log:
     device = resolve_device(smk.params.device)
     clf, pred, meta = load_models(smk.input.model, device)
     data = io.load_npz(smk.input.data)
-    st = ExplainSettings(
-        score=smk.wildcards.score,
-        attribution=smk.wildcards.attribution,
-        variant=smk.params.variant,
-        n_candidates=ex["n_candidates"],
-        k_per_location=ex["k_per_location"],
-        ig_steps=ex["ig_steps"],
-        batch_size=ex["batch_size"],
-    )
+    st = ExplainSettings.from_config(ex, smk.wildcards.score, smk.wildcards.attribution, smk.params.variant)
     images = torch.from_numpy(data["images"])
     test = np.flatnonzero(~data["is_train"].astype(bool))
     score = difficulty_scores(clf, pred, images, st.score)

@@ -21,15 +21,7 @@ with job(smk) as log:
     clf, pred, _ = load_models(smk.input.model, device)
     data = io.load_npz(smk.input.data)
     selected = io.load_npz(smk.input.gt)["selected"]
-    st = ExplainSettings(
-        score=d["score"],
-        attribution=d["attribution"],
-        variant=smk.params.variant,
-        n_candidates=ex["n_candidates"],
-        k_per_location=ex["k_per_location"],
-        ig_steps=ex["ig_steps"],
-        batch_size=ex["batch_size"],
-    )
+    st = ExplainSettings.from_config(ex, d["score"], d["attribution"], smk.params.variant)
     images = data["images"]
     test = np.flatnonzero(~data["is_train"].astype(bool))
     chosen = hardest(difficulty_scores(clf, pred, torch.from_numpy(images), st.score), test, ex["n_images"])

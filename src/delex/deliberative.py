@@ -41,6 +41,12 @@ class ExplainSettings:
     ig_steps: int = 50
     batch_size: int = 25
 
+    @classmethod
+    def from_config(cls, explain: dict, score: str, attribution: str, variant: str) -> ExplainSettings:
+        """Settings of one experiment from the config's `explain` section."""
+        keys = ("n_candidates", "k_per_location", "ig_steps", "batch_size")
+        return cls(score=score, attribution=attribution, variant=variant, **{k: explain[k] for k in keys})
+
     def __post_init__(self):
         if self.score not in SCORES:
             raise ValueError(f"score: unknown {self.score!r}; choose from {SCORES}")
