@@ -49,20 +49,25 @@ def figure2_panel(curves: pd.DataFrame, panel: str, default: tuple[str, str, str
             alpha=0.18,
             lw=0,
         )
-    base = rows[(rows[vary] == dict(zip(("arch", "score", "attribution"), default, strict=True))[vary])]
-    if not base.empty:
-        by_cov = base.groupby("coverage")
+    # Random regions take each method's insecurity areas; pool them over the panel's methods.
+    base = rows.dropna(subset=["random_precision"]).groupby("coverage")
+    if len(base):
         ax.plot(
-            by_cov["random_recall"].mean() * 100,
-            by_cov["random_precision"].mean() * 100,
+            base["random_recall"].mean() * 100,
+            base["random_precision"].mean() * 100,
             color="0.4",
             ls="--",
             lw=1.2,
             label="random regions",
         )
+    empty = sorted(str(v) for v, g in rows.groupby(vary) if g["precision"].isna().all())
     ax.set_xlabel("recall (%)")
     ax.set_ylabel("precision (%)")
-    ax.set_title(TITLES[panel])
+    title = TITLES[panel]
+    if empty:
+        labels = ", ".join(_label(panel, v) for v in empty)
+        title += f"\n(no insecurity found: {labels})"
+    ax.set_title(title, fontsize=10)
     ax.set_xlim(0, 100)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, frameon=True)

@@ -56,6 +56,19 @@ def qualitative_figure(expl, table, data, dataset, selected, n_examples: int, co
     """Rows of [image + insecurity | class a example | class b example | shared attributes]."""
     rng = np.random.default_rng(seed)
     picks = choose_insecurities(table, n_examples)
+    if not picks:  # say so instead of drawing empty axes
+        fig, ax = subplots(figsize=(8, 1.6))
+        ax.axis("off")
+        ax.text(
+            0.5,
+            0.5,
+            "No insecurity with part points to show: the difficulty attribution map of the\n"
+            "explained images was nowhere positive (see the explanation log of this run).",
+            ha="center",
+            va="center",
+            fontsize=10,
+        )
+        return fig
     n_rows = max(1, sum(len(r) for _, r in picks))
     fig, axes = subplots(
         n_rows, 4, figsize=(11, 2.7 * n_rows), squeeze=False, gridspec_kw={"width_ratios": [1, 1, 1, 1.5]}
