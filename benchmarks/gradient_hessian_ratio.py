@@ -86,14 +86,9 @@ def main() -> None:
     device = torch.device(args.device)
     configs = DEFAULT_CONFIGS
     if args.config:
-        configs = [
-            (a, float(w), int(n), int(s)) for a, w, n, s in (c.split(":") for c in args.config)
-        ]
+        configs = [(a, float(w), int(n), int(s)) for a, w, n, s in (c.split(":") for c in args.config)]
     torch.manual_seed(0)
-    print(
-        f"device {device}, threads {torch.get_num_threads()}, C = {args.classes}, "
-        f"median of {args.repeats}"
-    )
+    print(f"device {device}, threads {torch.get_num_threads()}, C = {args.classes}, median of {args.repeats}")
     header = (
         f"{'arch':9s} {'width':>5s} {'B':>2s} {'S':>4s} {'A (DxHxW)':>12s} "
         f"{'gradient s':>10s} {'grad-Hess s':>11s} {'ratio':>6s} {'captum s (extrap.)':>18s}"

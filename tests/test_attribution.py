@@ -206,16 +206,12 @@ def test_score_gradients_and_released_variants(nets):
     a = A_s.clone().requires_grad_(True)
     (gA,) = torch.autograd.grad(torch.sigmoid(pred.head(a)).sum(), a)
     s = torch.sigmoid(v[:, 0])[:, None, None]
-    expect = (gA.clamp(min=0) * A_s).sum(1) + 0.5 * (s * (1 - s) * (1 - 2 * s)).abs() * q_s[
-        :, 0
-    ] ** 2
+    expect = (gA.clamp(min=0) * A_s).sum(1) + 0.5 * (s * (1 - s) * (1 - 2 * s)).abs() * q_s[:, 0] ** 2
     assert torch.allclose(sigmoid_map_released(pred.head, A_s, 2), expect, atol=1e-14)
     assert torch.allclose(sigmoid_map_released(pred.head, A_s, 1), (gA.clamp(min=0) * A_s).sum(1))
     s2 = sigmoid_map(q_s, v, 2, released=True) - sigmoid_map(q_s, v, 1)
     assert (s2 >= 0).all()
-    assert (logit_class_maps(q) > 0).all() and torch.equal(
-        logit_class_maps(q)[q > 1e-10], q[q > 1e-10]
-    )
+    assert (logit_class_maps(q) > 0).all() and torch.equal(logit_class_maps(q)[q > 1e-10], q[q > 1e-10])
     with pytest.raises(ValueError):
         softmax_class_maps(q, u, 3)
 

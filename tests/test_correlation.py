@@ -26,8 +26,12 @@ def test_pearson_matches_scipy_after_dropping_nan():
 
 
 def test_pearson_degenerate_cases():
-    for x, y in [([1, 2], [3, 4]), ([1, 1, 1], [1, 2, 3]), ([1, 2, 3], [5, 5, 5]),
-                 ([1, 2, np.nan, 4], [1, np.nan, 3, 4])]:
+    for x, y in [
+        ([1, 2], [3, 4]),
+        ([1, 1, 1], [1, 2, 3]),
+        ([1, 2, 3], [5, 5, 5]),
+        ([1, 2, np.nan, 4], [1, np.nan, 3, 4]),
+    ]:
         r, p = pearson(x, y)
         assert math.isnan(r) and math.isnan(p)
     with pytest.raises(ValueError):

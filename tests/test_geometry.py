@@ -25,14 +25,16 @@ def test_invalid_transform():
 
 
 def test_points_known_answer_and_visibility():
-    parts = np.array([
-        [100.0, 50.0, 1],   # centre -> (20, 20)
-        [10.0, 50.0, 1],    # left of the crop -> invisible
-        [139.9, 10.0, 1],   # just inside: (39.95, 0)
-        [140.0, 10.0, 1],   # x' = 40 is outside [0, 40)
-        [100.0, 50.0, 0],   # invisible stays invisible
-        [62.0, 96.0, 1],    # (1, 43) below the crop
-    ])
+    parts = np.array(
+        [
+            [100.0, 50.0, 1],  # centre -> (20, 20)
+            [10.0, 50.0, 1],  # left of the crop -> invisible
+            [139.9, 10.0, 1],  # just inside: (39.95, 0)
+            [140.0, 10.0, 1],  # x' = 40 is outside [0, 40)
+            [100.0, 50.0, 0],  # invisible stays invisible
+            [62.0, 96.0, 1],  # (1, 43) below the crop
+        ]
+    )
     out = T.apply_points(parts, 200, 100)
     expect = np.array([[20, 20, 1], [0, 0, 0], [39.95, 0, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0]])
     np.testing.assert_allclose(out, expect)
@@ -40,8 +42,9 @@ def test_points_known_answer_and_visibility():
     np.testing.assert_allclose(batch[1], expect)
 
 
-@pytest.mark.parametrize("size, transform", [((200, 100), T), ((157, 93), ResizeCrop(64, 56)),
-                                             ((30, 45), ResizeCrop(90, 80))])
+@pytest.mark.parametrize(
+    "size, transform", [((200, 100), T), ((157, 93), ResizeCrop(64, 56)), ((30, 45), ResizeCrop(90, 80))]
+)
 def test_image_and_points_stay_consistent(size, transform):
     w, h = size
     rng = np.random.default_rng(0)
@@ -88,7 +91,7 @@ def test_mask_nearest_through_same_geometry():
     new_w, new_h = t.resized_size(157, 93)
     _, _, left, top = t.params(157, 93)
     ref = np.asarray(Image.fromarray(lab).resize((new_w, new_h), Image.Resampling.NEAREST))
-    np.testing.assert_array_equal(t.apply_mask(lab), ref[top:top + 56, left:left + 56])
+    np.testing.assert_array_equal(t.apply_mask(lab), ref[top : top + 56, left : left + 56])
 
 
 def test_mask_labels_agree_with_mapped_points():

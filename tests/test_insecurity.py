@@ -48,8 +48,13 @@ def test_pixel_ranks_known_answer_with_ties():
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float32, st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 6)),
-              elements=st.integers(-2, 2).map(float)))
+@given(
+    arrays(
+        np.float32,
+        st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 6)),
+        elements=st.integers(-2, 2).map(float),
+    )
+)
 def test_pixel_ranks_match_brute_force(values):
     ranks = pixel_ranks(torch.from_numpy(values)).numpy()
     np.testing.assert_array_equal(ranks, _brute_ranks(values.reshape(len(values), -1)))
@@ -127,8 +132,7 @@ def test_upsample_known_answer():
 
 
 def test_region_sizes():
-    np.testing.assert_array_equal(region_sizes([0.01, 0.5, 0.9, 1.0], 224 * 224),
-                                  [502, 25088, 45158, 50176])
+    np.testing.assert_array_equal(region_sizes([0.01, 0.5, 0.9, 1.0], 224 * 224), [502, 25088, 45158, 50176])
     np.testing.assert_array_equal(region_sizes([0.5, 0.25], 3), [2, 1])  # 1.5 -> 2, 0.75 -> 1
     with pytest.raises(ValueError):
         region_sizes([0.0, 0.5], 10)
@@ -139,8 +143,9 @@ def test_region_sizes():
 def test_point_ranks_floor_clip_invisible():
     size = 4
     ranks = pixel_ranks(-torch.arange(16.0).reshape(1, 4, 4))  # rank = flat index
-    pts = torch.tensor([[[0.0, 0.0], [3.99, 0.2], [1.5, 2.7], [4.0, 4.0], [-1.0, 5.0],
-                         [2.0, 2.0], [float("nan"), 1.0]]])
+    pts = torch.tensor(
+        [[[0.0, 0.0], [3.99, 0.2], [1.5, 2.7], [4.0, 4.0], [-1.0, 5.0], [2.0, 2.0], [float("nan"), 1.0]]]
+    )
     vis = torch.tensor([[True, True, True, True, True, False, True]])
     np.testing.assert_array_equal(point_ranks(ranks, pts, vis, size), [[0, 3, 9, 15, 12, 16, 16]])
 

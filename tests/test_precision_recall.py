@@ -37,8 +37,9 @@ def test_precision_recall_known_answer():
 
 def test_precision_recall_accepts_torch_and_invisible_rank():
     rank = torch.tensor([[3, 16]])  # the second point carries the "invisible" rank S*S = 16
-    p, r = precision_recall(rank, torch.tensor([[True, True]]), torch.tensor([[True, True]]),
-                            np.array([4, 16]))
+    p, r = precision_recall(
+        rank, torch.tensor([[True, True]]), torch.tensor([[True, True]]), np.array([4, 16])
+    )
     np.testing.assert_allclose(p, [[1.0, 1.0]])
     np.testing.assert_allclose(r, [[0.5, 0.5]])
     assert inside_points(rank, torch.tensor([[True, False]]), [4]).tolist() == [[[True, False]]]

@@ -21,8 +21,9 @@ from delex.datasets.synthetic_birds import (
 from delex.errors import ConfigError
 from delex.parts import PART_NAMES, attribute_groups
 
-CFG = SyntheticBirdsConfig(n_classes=4, n_families=2, images_per_class=6, image_size=64, seed=3,
-                           occlusion_prob=0.3)
+CFG = SyntheticBirdsConfig(
+    n_classes=4, n_families=2, images_per_class=6, image_size=64, seed=3, occlusion_prob=0.3
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +34,32 @@ def generated(tmp_path_factory) -> Path:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_layout_files(generated: Path):
     root = generated / "CUB_200_2011"
-    for rel in ["images.txt", "classes.txt", "image_class_labels.txt", "train_test_split.txt",
-                "bounding_boxes.txt", "parts/parts.txt", "parts/part_locs.txt",
-                "attributes/certainties.txt", IMAGE_ATTRIBUTE_LABELS,
-                "attributes/class_attribute_labels_continuous.txt", "synthetic_truth.json"]:
+    for rel in [
+        "images.txt",
+        "classes.txt",
+        "image_class_labels.txt",
+        "train_test_split.txt",
+        "bounding_boxes.txt",
+        "parts/parts.txt",
+        "parts/part_locs.txt",
+        "attributes/certainties.txt",
+        IMAGE_ATTRIBUTE_LABELS,
+        "attributes/class_attribute_labels_continuous.txt",
+        "synthetic_truth.json",
+    ]:
         assert (root / rel).is_file(), rel
     assert (generated / "attributes.txt").read_text().splitlines()[0] == (
-        "1 has_bill_shape::curved_(up_or_down)")
+        "1 has_bill_shape::curved_(up_or_down)"
+    )
     first = (root / "parts/part_locs.txt").read_text().splitlines()[0].split()
     assert len(first) == 5 and first[:2] == ["1", "1"] and "." in first[2]
     lines = (root / IMAGE_ATTRIBUTE_LABELS).read_text().splitlines()
@@ -93,8 +107,11 @@ def test_points_sit_on_their_parts(generated: Path):
     present = np.zeros((len(ds), 312), bool)
     present[rows[:, 0] - 1, rows[:, 1] - 1] = rows[:, 2] == 1
     names = ds.attribute_names
-    checks = [("crown", "has_crown_color", None), ("back", "has_back_color", "has_back_pattern"),
-              ("breast", "has_breast_color", "has_breast_pattern")]
+    checks = [
+        ("crown", "has_crown_color", None),
+        ("back", "has_back_color", "has_back_pattern"),
+        ("breast", "has_breast_color", "has_breast_pattern"),
+    ]
     errors = []
     for i in range(len(ds)):
         img = np.asarray(Image.open(ds.image_path(i)).convert("RGB"), dtype=float)
@@ -103,8 +120,11 @@ def test_points_sit_on_their_parts(generated: Path):
             pat = [n for j, n in enumerate(names) if present[i, j] and n.startswith(f"{pattern_group}::")]
             if not v or (pattern_group and pat != [f"{pattern_group}::solid"]):
                 continue
-            colour = next(n.split("::")[1] for j, n in enumerate(names)
-                          if present[i, j] and n.startswith(f"{colour_group}::"))
+            colour = next(
+                n.split("::")[1]
+                for j, n in enumerate(names)
+                if present[i, j] and n.startswith(f"{colour_group}::")
+            )
             errors.append(np.abs(img[int(y), int(x)] - COLOURS[colour]).max())
     assert len(errors) > 20
     assert np.median(errors) < 30 and np.mean(np.asarray(errors) < 60) > 0.9
@@ -130,8 +150,7 @@ def test_truth_shared_parts(generated: Path):
 def test_deterministic(generated: Path, tmp_path: Path):
     again = generate(tmp_path / "again", CFG, progress=False)
     assert _digest(again) == _digest(generated)
-    other = generate(tmp_path / "other", SyntheticBirdsConfig(**{**CFG.__dict__, "seed": 4}),
-                     progress=False)
+    other = generate(tmp_path / "other", SyntheticBirdsConfig(**{**CFG.__dict__, "seed": 4}), progress=False)
     assert _digest(other) != _digest(generated)
     # an existing output folder is replaced as a whole
     generate(tmp_path / "other", CFG, progress=False)

@@ -25,8 +25,11 @@ def test_mean_std_formatting():
 
 def test_summarise_runs():
     df = pd.DataFrame(
-        {"score": ["h", "h", "h", "e", "e", "x"], "seed": [0, 1, 2, 0, 1, 0],
-         "p10": [1.0, 2.0, 3.0, 4.0, 6.0, 5.0]}
+        {
+            "score": ["h", "h", "h", "e", "e", "x"],
+            "seed": [0, 1, 2, 0, 1, 0],
+            "p10": [1.0, 2.0, 3.0, 4.0, 6.0, 5.0],
+        }
     )
     s = summarise_runs(df, "score", ["p10"])
     assert list(s.columns) == ["score", "n_runs", "p10_mean", "p10_std"]
@@ -41,12 +44,7 @@ FRAME = pd.DataFrame({"method": ["a_b", "50% & more"], "p10": [8.6312, np.nan], 
 
 def test_to_markdown():
     md = to_markdown(FRAME)
-    assert md == (
-        "| method | p10 | n |\n"
-        "|---|---:|---:|\n"
-        "| a_b | 8.631 | 3 |\n"
-        "| 50% & more | n/a | 2 |\n"
-    )
+    assert md == ("| method | p10 | n |\n|---|---:|---:|\n| a_b | 8.631 | 3 |\n| 50% & more | n/a | 2 |\n")
     assert r"a\|b" in to_markdown(pd.DataFrame({"x": ["a|b"]}))
 
 
@@ -67,8 +65,12 @@ def test_latex_escape_and_booktabs():
     ]
     wrapped = to_latex_booktabs(FRAME, caption="CUB_200 top 20%", label="tab:cub_pr")
     lines = wrapped.splitlines()
-    assert lines[:4] == [r"\begin{table}[t]", r"\centering", r"\caption{CUB\_200 top 20\%}",
-                         r"\label{tab:cub_pr}"]
+    assert lines[:4] == [
+        r"\begin{table}[t]",
+        r"\centering",
+        r"\caption{CUB\_200 top 20\%}",
+        r"\label{tab:cub_pr}",
+    ]
     assert lines[-1] == r"\end{table}"
 
 

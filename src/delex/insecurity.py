@@ -27,9 +27,7 @@ def pair_index(n: int = 5, device: torch.device | str | None = None) -> torch.Te
     return torch.combinations(torch.arange(n, device=device), r=2)
 
 
-def ambiguity_membership(
-    cand_maps: torch.Tensor, diff_map: torch.Tensor | None, k: int = 3
-) -> torch.Tensor:
+def ambiguity_membership(cand_maps: torch.Tensor, diff_map: torch.Tensor | None, k: int = 3) -> torch.Tensor:
     """(B, n_pairs, h, w) bool: pair (i, j) is in C(l), the top-k candidates at l with m_s(l) > 0.
 
     Ties among candidate maps are resolved by torch.topk (implementation-defined order), which only
@@ -102,9 +100,7 @@ def region_sizes(coverages, n_pixels: int) -> np.ndarray:
     return np.floor(c * n_pixels + 0.5).astype(np.int64)
 
 
-def point_ranks(
-    ranks: torch.Tensor, points: torch.Tensor, visible: torch.Tensor, size: int
-) -> torch.Tensor:
+def point_ranks(ranks: torch.Tensor, points: torch.Tensor, visible: torch.Tensor, size: int) -> torch.Tensor:
     """(Q, P) long rank of the pixel holding each (x, y) point (floor, clipped); S*S if invisible.
 
     Points with a non-finite coordinate are treated as invisible.
@@ -127,9 +123,7 @@ def importance(up_maps: torch.Tensor, ranks: torch.Tensor, n_inside: int) -> tor
     return torch.where(inside, flat, torch.zeros_like(flat)).sum(1) / n_inside
 
 
-def random_rank_maps(
-    n: int, h: int, w: int, size: int, generator: torch.Generator
-) -> torch.Tensor:
+def random_rank_maps(n: int, h: int, w: int, size: int, generator: torch.Generator) -> torch.Tensor:
     """(n, size*size) ranks of uniform noise on the (h, w) grid upsampled like real maps (baseline)."""
     noise = torch.rand((n, h, w), generator=generator, device=generator.device)
     return pixel_ranks(upsample(noise, size))

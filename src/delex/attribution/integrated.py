@@ -34,9 +34,7 @@ def _path_activations(
         return features(xs.flatten(0, 1))
 
 
-def _ends(
-    features: nn.Module, x: torch.Tensor, x0: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
+def _ends(features: nn.Module, x: torch.Tensor, x0: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Activations at the baseline and at the input."""
     with torch.no_grad():
         return features(x0.expand_as(x)), features(x)

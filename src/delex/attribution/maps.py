@@ -97,9 +97,7 @@ def _sigmoid_terms(q_s: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, to
     return ds * q_s, 0.5 * ds * (1 - 2 * s) * q_s * q_s
 
 
-def sigmoid_map(
-    q_s: torch.Tensor, v: torch.Tensor, order: int = 1, released: bool = False
-) -> torch.Tensor:
+def sigmoid_map(q_s: torch.Tensor, v: torch.Tensor, order: int = 1, released: bool = False) -> torch.Tensor:
     """Hardness map (B,h,w) of s = sigmoid(v) from the predictor's q_s ((B,1,h,w) or (B,h,w)).
 
     `released=True` only takes |.| of the second-order term; the released clamp of the gradient
@@ -131,9 +129,7 @@ def score_logit_gradient(score: str, logits: torch.Tensor) -> torch.Tensor:
 _TERMS = {"hesitancy": _hesitancy_terms, "entropy": _entropy_terms, "hardness": _sigmoid_terms}
 
 
-def difficulty_map(
-    score: str, q: torch.Tensor, logits: torch.Tensor, order: int = 1
-) -> torch.Tensor:
+def difficulty_map(score: str, q: torch.Tensor, logits: torch.Tensor, order: int = 1) -> torch.Tensor:
     """Paper's difficulty map (B,h,w); q, logits: classifier's, or predictor's (hardness)."""
     _check_order(order)
     if score not in _TERMS:
@@ -163,8 +159,6 @@ def difficulty_map_released(
     return first + _TERMS[score](q, logits)[1].abs()
 
 
-def sigmoid_map_released(
-    predictor_head: nn.Module, A_s: torch.Tensor, order: int = 1
-) -> torch.Tensor:
+def sigmoid_map_released(predictor_head: nn.Module, A_s: torch.Tensor, order: int = 1) -> torch.Tensor:
     """Released hardness map: positive part of ds/dA times A, plus 1/2 |s''| q^2 at order 2."""
     return difficulty_map_released("hardness", predictor_head, A_s, order)

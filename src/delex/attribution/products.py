@@ -43,9 +43,7 @@ def logit_attributions(
             grad_out = eye[start:stop, None, :].expand(stop - start, n_b, n_c)
             if u.dim() == 1:
                 grad_out = grad_out[..., 0]
-            (g,) = torch.autograd.grad(
-                u, a, grad_out, retain_graph=stop < n_c, is_grads_batched=True
-            )
+            (g,) = torch.autograd.grad(u, a, grad_out, retain_graph=stop < n_c, is_grads_batched=True)
             if positive_grad:
                 g = g.clamp(min=0)
             parts.append((g * direction.detach()).sum(2).transpose(0, 1))

@@ -247,9 +247,7 @@ def _class_attributes(
     )
 
 
-def _from_image_labels(
-    path: Path, image_ids: np.ndarray, labels: np.ndarray, n_classes: int
-) -> np.ndarray:
+def _from_image_labels(path: Path, image_ids: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
     """Percent of each class's images with is_present = 1 (first 4 fields; extra fields tolerated)."""
     values, lines = _read_numeric(
         path, 4, "<image_id> <attribute_id> <is_present> <certainty_id> [<time>]", extra_ok=True
@@ -318,9 +316,7 @@ def _read_id_text(path: Path, what: str) -> tuple[np.ndarray, list[str], np.ndar
     return ids_a, texts, lines_a
 
 
-def _read_numeric(
-    path: Path, ncols: int, fmt: str, extra_ok: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
+def _read_numeric(path: Path, ncols: int, fmt: str, extra_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(n, ncols) float64 rows and their 1-based line numbers; blank lines skipped.
 
     Lines with more than `ncols` fields are an error unless `extra_ok` (then extras are ignored).
@@ -337,8 +333,13 @@ def _read_numeric_fast(text: str, ncols: int, extra_ok: bool) -> tuple[np.ndarra
     spare = 3 if extra_ok else 1
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=r"\s+", header=None, names=list(range(ncols + spare)),
-            dtype=np.float64, skip_blank_lines=False, engine="c",
+            io.StringIO(text),
+            sep=r"\s+",
+            header=None,
+            names=list(range(ncols + spare)),
+            dtype=np.float64,
+            skip_blank_lines=False,
+            engine="c",
         )
     except (ValueError, pd.errors.ParserError):
         return None
@@ -401,7 +402,11 @@ def _check_unique(ids: np.ndarray, lines: np.ndarray, path: Path, name: str) -> 
 
 
 def _lookup(
-    wanted: np.ndarray, ids: np.ndarray, lines: np.ndarray, path: Path, what: str,
+    wanted: np.ndarray,
+    ids: np.ndarray,
+    lines: np.ndarray,
+    path: Path,
+    what: str,
     key_name: str = "image id",
 ) -> np.ndarray:
     """Row index in the file of each wanted id; duplicates and missing ids are errors."""

@@ -71,9 +71,7 @@ def squash_points(parts: np.ndarray, width: int, height: int, size: int) -> np.n
     return _map_points(parts, size / width, size / height, 0, 0, size, size)
 
 
-def translate(
-    images: np.ndarray, parts: np.ndarray, dx: int, dy: int
-) -> tuple[np.ndarray, np.ndarray]:
+def translate(images: np.ndarray, parts: np.ndarray, dx: int, dy: int) -> tuple[np.ndarray, np.ndarray]:
     """Shift (N, C, H, W) images and their (N, P, 3) points by (dx, dy) pixels (right/down positive).
 
     Uncovered borders repeat the edge pixels; points leaving the image become invisible (0, 0, 0).

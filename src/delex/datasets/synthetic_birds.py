@@ -28,23 +28,67 @@ from delex.errors import ConfigError
 from delex.parts import N_ATTRIBUTES, PART_NAMES, attribute_groups, part_family
 
 PART_FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(part_family(p) for p in PART_NAMES))
-SHAREABLE: tuple[str, ...] = ("back", "wing", "tail", "crown", "breast", "belly", "nape", "throat",
-                              "beak")
-GENERA: tuple[str, ...] = ("Finch", "Warbler", "Tanager", "Sparrow", "Wren", "Thrush", "Vireo",
-                           "Oriole", "Bunting", "Grosbeak", "Flycatcher", "Kingbird")
+SHAREABLE: tuple[str, ...] = ("back", "wing", "tail", "crown", "breast", "belly", "nape", "throat", "beak")
+GENERA: tuple[str, ...] = (
+    "Finch",
+    "Warbler",
+    "Tanager",
+    "Sparrow",
+    "Wren",
+    "Thrush",
+    "Vireo",
+    "Oriole",
+    "Bunting",
+    "Grosbeak",
+    "Flycatcher",
+    "Kingbird",
+)
 COLOURS: dict[str, tuple[int, int, int]] = {
-    "blue": (40, 90, 215), "brown": (115, 70, 35), "iridescent": (30, 170, 160),
-    "purple": (125, 45, 160), "rufous": (185, 85, 40), "grey": (130, 130, 135),
-    "yellow": (240, 210, 35), "olive": (125, 125, 40), "green": (45, 160, 60),
-    "pink": (245, 150, 190), "orange": (250, 135, 20), "black": (22, 22, 22),
-    "white": (245, 245, 240), "red": (210, 30, 30), "buff": (222, 192, 142),
+    "blue": (40, 90, 215),
+    "brown": (115, 70, 35),
+    "iridescent": (30, 170, 160),
+    "purple": (125, 45, 160),
+    "rufous": (185, 85, 40),
+    "grey": (130, 130, 135),
+    "yellow": (240, 210, 35),
+    "olive": (125, 125, 40),
+    "green": (45, 160, 60),
+    "pink": (245, 150, 190),
+    "orange": (250, 135, 20),
+    "black": (22, 22, 22),
+    "white": (245, 245, 240),
+    "red": (210, 30, 30),
+    "buff": (222, 192, 142),
 }
 CERTAINTIES = ("not visible", "guessing", "probably", "definitely")
-_ADJECTIVE = {"back": "backed", "wing": "winged", "tail": "tailed", "crown": "crowned",
-              "breast": "breasted", "belly": "bellied", "nape": "naped", "throat": "throated",
-              "beak": "billed", "forehead": "fronted", "eye": "eyed", "leg": "legged"}
-_NAME_ORDER = ("crown", "wing", "back", "breast", "belly", "throat", "tail", "nape", "beak",
-               "forehead", "eye", "leg")
+_ADJECTIVE = {
+    "back": "backed",
+    "wing": "winged",
+    "tail": "tailed",
+    "crown": "crowned",
+    "breast": "breasted",
+    "belly": "bellied",
+    "nape": "naped",
+    "throat": "throated",
+    "beak": "billed",
+    "forehead": "fronted",
+    "eye": "eyed",
+    "leg": "legged",
+}
+_NAME_ORDER = (
+    "crown",
+    "wing",
+    "back",
+    "breast",
+    "belly",
+    "throat",
+    "tail",
+    "nape",
+    "beak",
+    "forehead",
+    "eye",
+    "leg",
+)
 _SS = 2  # supersampling factor of the renderer
 _OCCLUDER, _BACKGROUND = 254, 255
 
@@ -100,8 +144,7 @@ def _valid_shared(v: tuple) -> bool:
     """(min, max) counts within SHAREABLE, or distinct part-family names."""
     if all(isinstance(x, str) for x in v):
         return set(v) <= set(PART_FAMILIES) and len(set(v)) == len(v) < len(PART_FAMILIES)
-    return (len(v) == 2 and all(isinstance(x, int) for x in v)
-            and 0 <= v[0] <= v[1] <= len(SHAREABLE))
+    return len(v) == 2 and all(isinstance(x, int) for x in v) and 0 <= v[0] <= v[1] <= len(SHAREABLE)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -153,19 +196,33 @@ def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
         # Values are spread over all units of the dataset (distinct while there are enough values),
         # so ambiguity comes from the family design, not from chance coincidences across families.
         units = [np.flatnonzero(fam_of == f) for f in range(cfg.n_families) if owner[group] in shared[f]]
-        units += [np.array([c]) for f in range(cfg.n_families) if owner[group] not in shared[f]
-                  for c in np.flatnonzero(fam_of == f)]
+        units += [
+            np.array([c])
+            for f in range(cfg.n_families)
+            if owner[group] not in shared[f]
+            for c in np.flatnonzero(fam_of == f)
+        ]
         for members, dom in zip(units, _spread(len(values), len(units), rng), strict=True):
             probs[np.ix_(members, ix)] = _peaked(len(values), dom, cfg.peak, rng)
     _derived_probs(probs)
     names = _class_names(probs, fam_of, shared)
     families = [
-        {"index": f, "name": _genus(f), "class_ids": (np.flatnonzero(fam_of == f) + 1).tolist(),
-         "shared_parts": [p for p in PART_FAMILIES if p in shared[f]]}
+        {
+            "index": f,
+            "name": _genus(f),
+            "class_ids": (np.flatnonzero(fam_of == f) + 1).tolist(),
+            "shared_parts": [p for p in PART_FAMILIES if p in shared[f]],
+        }
         for f in range(cfg.n_families)
     ]
-    return {"config": asdict(cfg), "part_families": list(PART_FAMILIES), "families": families,
-            "class_family": fam_of.tolist(), "class_names": names, "attribute_probs": probs}
+    return {
+        "config": asdict(cfg),
+        "part_families": list(PART_FAMILIES),
+        "families": families,
+        "class_family": fam_of.tolist(),
+        "class_names": names,
+        "attribute_probs": probs,
+    }
 
 
 def _draw_shared(cfg: SyntheticBirdsConfig, rng: np.random.Generator) -> set[str]:
@@ -196,9 +253,11 @@ def _derived_probs(probs: np.ndarray) -> None:
     """Distributions of the groups that are functions of part values (see `_derived_values`)."""
     g = {name: list(ix) for name, ix, _ in attribute_groups_table()}
     vals = {name: v for name, _, v in attribute_groups_table()}
-    for target, source in (("has_upperparts_color", "has_back_color"),
-                           ("has_underparts_color", "has_belly_color"),
-                           ("has_primary_color", "has_wing_color")):
+    for target, source in (
+        ("has_upperparts_color", "has_back_color"),
+        ("has_underparts_color", "has_belly_color"),
+        ("has_primary_color", "has_wing_color"),
+    ):
         assert vals[target] == vals[source]
         probs[:, g[target]] = probs[:, g[source]]
     plain = (probs[:, g["has_crown_color"]] * probs[:, g["has_nape_color"]]).sum(axis=1)
@@ -286,8 +345,10 @@ _SECTORS = {"forehead": (-55, 5), "throat": (5, 125), "nape": (125, 235), "crown
 _SECTOR_ANCHOR = {"forehead": -32, "throat": 65, "nape": 180, "crown": 270}
 _EYE, _EYE_R = _HEAD + np.array([0.045, -0.02]), 0.05
 _WINGS = {  # length, width, profile exponents a, b
-    "rounded-wings": (0.60, 0.22, 0.5, 0.5), "pointed-wings": (0.72, 0.20, 0.45, 1.1),
-    "broad-wings": (0.62, 0.27, 0.6, 0.45), "tapered-wings": (0.74, 0.21, 0.3, 1.7),
+    "rounded-wings": (0.60, 0.22, 0.5, 0.5),
+    "pointed-wings": (0.72, 0.20, 0.45, 1.1),
+    "broad-wings": (0.62, 0.27, 0.6, 0.45),
+    "tapered-wings": (0.74, 0.21, 0.3, 1.7),
     "long-wings": (0.92, 0.19, 0.5, 0.9),
 }
 _BILL_LENGTH = {"shorter_than_head": 0.16, "about_the_same_as_head": 0.27, "longer_than_head": 0.42}
@@ -370,22 +431,53 @@ def _beak(shape: str, length: str) -> tuple[np.ndarray, np.ndarray]:
             "cone": ([[0, -0.085], [0.8 * L, 0.0], [0, 0.085]], [0.3 * L, 0.0]),
             "dagger": ([[0, -0.045], [1.1 * L, 0.0], [0, 0.045]], [0.4 * L, 0.0]),
             "needle": ([[0, -0.028], [1.3 * L, 0.0], [0, 0.028]], [0.4 * L, 0.0]),
-            "hooked": ([[0, -0.06], [0.75 * L, -0.02], [L, 0.02], [0.96 * L, 0.075],
-                        [0.8 * L, 0.03], [0, 0.06]], [0.4 * L, 0.0]),
-            "hooked_seabird": ([[0, -0.045], [1.05 * L, -0.03], [1.2 * L, 0.0], [1.16 * L, 0.065],
-                                [1.05 * L, 0.02], [0, 0.045]], [0.45 * L, 0.0]),
-            "spatulate": ([[0, -0.05], [0.3 * L, -0.035], [L, -0.055], [L + 0.02, 0],
-                           [L, 0.055], [0.3 * L, 0.035], [0, 0.05]], [0.45 * L, 0.0]),
+            "hooked": (
+                [[0, -0.06], [0.75 * L, -0.02], [L, 0.02], [0.96 * L, 0.075], [0.8 * L, 0.03], [0, 0.06]],
+                [0.4 * L, 0.0],
+            ),
+            "hooked_seabird": (
+                [
+                    [0, -0.045],
+                    [1.05 * L, -0.03],
+                    [1.2 * L, 0.0],
+                    [1.16 * L, 0.065],
+                    [1.05 * L, 0.02],
+                    [0, 0.045],
+                ],
+                [0.45 * L, 0.0],
+            ),
+            "spatulate": (
+                [
+                    [0, -0.05],
+                    [0.3 * L, -0.035],
+                    [L, -0.055],
+                    [L + 0.02, 0],
+                    [L, 0.055],
+                    [0.3 * L, 0.035],
+                    [0, 0.05],
+                ],
+                [0.45 * L, 0.0],
+            ),
         }[shape]
     origin, direction = _HEAD + np.array([0.17, 0.03]), (1.0, 0.08)
-    return (_frame(origin, direction, np.asarray(uv, float)),
-            _frame(origin, direction, np.asarray([mid], float))[0])
+    return (
+        _frame(origin, direction, np.asarray(uv, float)),
+        _frame(origin, direction, np.asarray([mid], float))[0],
+    )
 
 
 def _leg() -> tuple[np.ndarray, np.ndarray]:
     """The near leg with toes on the branch, and its anchor (mid-leg)."""
-    leg = [[0.02, 0.18], [0.06, 0.18], [0.10, 0.47], [0.19, 0.475], [0.19, 0.5], [-0.02, 0.5],
-           [-0.02, 0.475], [0.06, 0.47]]
+    leg = [
+        [0.02, 0.18],
+        [0.06, 0.18],
+        [0.10, 0.47],
+        [0.19, 0.475],
+        [0.19, 0.5],
+        [-0.02, 0.5],
+        [-0.02, 0.475],
+        [0.06, 0.47],
+    ]
     return np.asarray(leg, float), np.array([0.067, 0.36])
 
 
@@ -401,8 +493,15 @@ class _Canvas:
     label: np.ndarray  # (H, W) uint8: part index, _OCCLUDER or _BACKGROUND
     textures: _Textures
 
-    def fill(self, poly: np.ndarray, colour, label: int, pattern: str = "solid",
-             clip: np.ndarray | None = None, outline: float = 0.0) -> None:
+    def fill(
+        self,
+        poly: np.ndarray,
+        colour,
+        label: int,
+        pattern: str = "solid",
+        clip: np.ndarray | None = None,
+        outline: float = 0.0,
+    ) -> None:
         """Fill a polygon (pixel coords), optionally clipped by another polygon, with a texture."""
         h, w = self.label.shape
         x0, y0 = np.maximum(np.floor(poly.min(0)).astype(int) - 1, 0)
@@ -464,11 +563,11 @@ class _Textures:
             return None
         if pattern not in self._cache:
             out = np.zeros((self._size, self._size), dtype=bool)
-            y, x = np.mgrid[self._y0:self._y1, self._x0:self._x1].astype(np.float32)
+            y, x = np.mgrid[self._y0 : self._y1, self._x0 : self._x1].astype(np.float32)
             c, s = self._rot
             u = (x * c + y * s) / self._unit + self._phase[0]
             v = (-x * s + y * c) / self._unit + self._phase[1]
-            out[self._y0:self._y1, self._x0:self._x1] = _pattern(pattern, u, v)
+            out[self._y0 : self._y1, self._x0 : self._x1] = _pattern(pattern, u, v)
             self._cache[pattern] = out
         return self._cache[pattern]
 
@@ -487,6 +586,7 @@ def _pattern(pattern: str, u: np.ndarray, v: np.ndarray) -> np.ndarray:
 def _background(size: int, rng: np.random.Generator) -> np.ndarray:
     """Gradient plus blurred clutter of muted random colours (no class information), drawn at
     the output size and upsampled to the supersampled canvas."""
+
     def muted() -> tuple[int, int, int]:
         r, g, b = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.08, 0.45), rng.uniform(0.3, 0.92))
         return int(r * 255), int(g * 255), int(b * 255)
@@ -502,15 +602,17 @@ def _background(size: int, rng: np.random.Generator) -> np.ndarray:
             draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=muted())
         else:
             dx, dy = rng.normal(0, 0.35 * size, 2)
-            draw.line([cx, cy, cx + dx, cy + dy], fill=muted(),
-                      width=max(1, int(rng.uniform(0.01, 0.035) * size)))
+            draw.line(
+                [cx, cy, cx + dx, cy + dy], fill=muted(), width=max(1, int(rng.uniform(0.01, 0.035) * size))
+            )
     img = img.filter(ImageFilter.GaussianBlur(radius=size / 180))
     img = img.resize((size * _SS, size * _SS), Image.Resampling.BILINEAR)
     return np.asarray(img, dtype=np.float32).copy()
 
 
-def render_bird(values: dict[str, str], size: int, occlusion_prob: float, bird_scale: tuple,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def render_bird(
+    values: dict[str, str], size: int, occlusion_prob: float, bird_scale: tuple, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw one bird: (size, size, 3) uint8 image, (15, 3) part points, (4,) box x, y, w, h."""
     S = size * _SS
     facing_right = bool(rng.random() < 0.5)
@@ -526,15 +628,24 @@ def render_bird(values: dict[str, str], size: int, occlusion_prob: float, bird_s
         return np.atleast_2d(p) @ lin.T + centre
 
     box = np.stack([extent.min(0) - 0.1 * scale, extent.max(0) + 0.1 * scale]) + centre
-    canvas = _Canvas(_background(size, rng), np.full((S, S), _BACKGROUND, np.uint8),
-                     _Textures(S, scale, box, rng))
+    canvas = _Canvas(
+        _background(size, rng), np.full((S, S), _BACKGROUND, np.uint8), _Textures(S, scale, box, rng)
+    )
     light = rng.uniform(0.9, 1.1)
-    col = {g: np.clip(np.array(COLOURS[v], np.float32) * light, 0, 255)
-           for g, v in values.items() if v in COLOURS}
+    col = {
+        g: np.clip(np.array(COLOURS[v], np.float32) * light, 0, 255)
+        for g, v in values.items()
+        if v in COLOURS
+    }
     pat = {p: values[f"has_{p}_pattern"] for p in ("back", "belly", "breast", "tail", "wing")}
     branch = np.array([[-4.0, 0.485], [4.0, 0.485], [4.0, 0.545], [-4.0, 0.545]])
-    bc = np.array(colorsys.hsv_to_rgb(rng.uniform(0.05, 0.12), rng.uniform(0.2, 0.5),
-                                      rng.uniform(0.25, 0.5)), np.float32) * 255
+    bc = (
+        np.array(
+            colorsys.hsv_to_rgb(rng.uniform(0.05, 0.12), rng.uniform(0.2, 0.5), rng.uniform(0.25, 0.5)),
+            np.float32,
+        )
+        * 255
+    )
     canvas.fill(px(branch), bc, _BACKGROUND)
 
     near = "right" if facing_right else "left"
@@ -550,12 +661,18 @@ def render_bird(values: dict[str, str], size: int, occlusion_prob: float, bird_s
 
     body = _ellipse((0.0, 0.0), 0.42, 0.26)
     canvas.fill(px(body), col["has_belly_color"], idx["belly"], pat["belly"], outline=ol)
-    canvas.fill(px(_ellipse((0.27, 0.06), 0.21, 0.21)), col["has_breast_color"], idx["breast"],
-                pat["breast"], clip=px(body))
+    canvas.fill(
+        px(_ellipse((0.27, 0.06), 0.21, 0.21)),
+        col["has_breast_color"],
+        idx["breast"],
+        pat["breast"],
+        clip=px(body),
+    )
     above = np.array([[-1, -1], [1, -1], [1, -0.065], [-1, -0.055]], float)
     canvas.fill(px(above), col["has_back_color"], idx["back"], pat["back"], clip=px(body))
-    anchors.update(back=np.array([-0.02, -0.20]), belly=np.array([-0.10, 0.19]),
-                   breast=np.array([0.29, 0.08]))
+    anchors.update(
+        back=np.array([-0.02, -0.20]), belly=np.array([-0.10, 0.19]), breast=np.array([0.29, 0.08])
+    )
 
     for part, (a0, a1) in _SECTORS.items():
         canvas.fill(px(_sector(_HEAD, _HEAD_R, a0, a1)), col[f"has_{part}_color"], idx[part])
@@ -592,8 +709,13 @@ def _occluder(canvas: _Canvas, at: np.ndarray, scale: float, rng: np.random.Gene
     for _ in range(int(rng.integers(3, 7))):
         c = centre + rng.normal(0, 0.12 * scale, 2)
         rx, ry = rng.uniform(0.07, 0.15, 2) * scale
-        rgb = np.array(colorsys.hsv_to_rgb(rng.uniform(0.15, 0.4), rng.uniform(0.3, 0.7),
-                                           rng.uniform(0.25, 0.6)), np.float32) * 255
+        rgb = (
+            np.array(
+                colorsys.hsv_to_rgb(rng.uniform(0.15, 0.4), rng.uniform(0.3, 0.7), rng.uniform(0.25, 0.6)),
+                np.float32,
+            )
+            * 255
+        )
         canvas.fill(_ellipse(c, rx, ry, 24), rgb, _OCCLUDER)
 
 
@@ -633,8 +755,9 @@ def _box(mask: np.ndarray) -> np.ndarray:
 # writing the CUB layout
 
 
-def generate(out_dir: str | os.PathLike, cfg: SyntheticBirdsConfig | None = None,
-             progress: bool = True) -> Path:
+def generate(
+    out_dir: str | os.PathLike, cfg: SyntheticBirdsConfig | None = None, progress: bool = True
+) -> Path:
     """Write the synthetic dataset to `out_dir` (CUB_200_2011/ + attributes.txt) atomically.
 
     Everything is built in a temporary folder beside `out_dir` and renamed at the end, so a killed
@@ -694,19 +817,29 @@ def _write_dataset(base: Path, cfg: SyntheticBirdsConfig, progress: bool) -> Non
     _lines(root / "classes.txt", (f"{k + 1} {nm}" for k, nm in enumerate(names)))
     _lines(root / "image_class_labels.txt", (f"{i} {c + 1}" for i, c in zip(ids, labels, strict=True)))
     _lines(root / "train_test_split.txt", (f"{i} {int(t)}" for i, t in zip(ids, is_train, strict=True)))
-    _lines(root / "bounding_boxes.txt",
-           (f"{i} {b[0]:.1f} {b[1]:.1f} {b[2]:.1f} {b[3]:.1f}" for i, b in zip(ids, boxes, strict=True)))
+    _lines(
+        root / "bounding_boxes.txt",
+        (f"{i} {b[0]:.1f} {b[1]:.1f} {b[2]:.1f} {b[3]:.1f}" for i, b in zip(ids, boxes, strict=True)),
+    )
     _lines(root / "parts" / "parts.txt", (f"{j + 1} {p}" for j, p in enumerate(PART_NAMES)))
-    _lines(root / "parts" / "part_locs.txt",
-           (f"{i} {j + 1} {x:.1f} {y:.1f} {int(v)}"
-            for i, pp in zip(ids, parts, strict=True) for j, (x, y, v) in enumerate(pp)))
+    _lines(
+        root / "parts" / "part_locs.txt",
+        (
+            f"{i} {j + 1} {x:.1f} {y:.1f} {int(v)}"
+            for i, pp in zip(ids, parts, strict=True)
+            for j, (x, y, v) in enumerate(pp)
+        ),
+    )
     _lines(base / "attributes.txt", (f"{a + 1} {nm}" for a, nm in enumerate(attribute_names())))
     _lines(root / "attributes" / "certainties.txt", (f"{k + 1} {c}" for k, c in enumerate(CERTAINTIES)))
-    _write_image_attributes(root / "attributes" / "image_attribute_labels.txt", attrs,
-                            visible_family, cfg.seed)
+    _write_image_attributes(
+        root / "attributes" / "image_attribute_labels.txt", attrs, visible_family, cfg.seed
+    )
     percent = np.stack([100.0 * attrs[labels == k].mean(0) for k in range(cfg.n_classes)])
-    _lines(root / "attributes" / "class_attribute_labels_continuous.txt",
-           (" ".join(_py2_float(v) for v in row) for row in percent))
+    _lines(
+        root / "attributes" / "class_attribute_labels_continuous.txt",
+        (" ".join(_py2_float(v) for v in row) for row in percent),
+    )
     (root / "README").write_text(_README)
     truth = {**truth, "attribute_probs": probs.tolist(), "n_images": n}
     (root / "synthetic_truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
@@ -721,8 +854,7 @@ def _split(cfg: SyntheticBirdsConfig) -> np.ndarray:
     return np.concatenate(flags)
 
 
-def _write_image_attributes(path: Path, attrs: np.ndarray, visible_family: np.ndarray,
-                            seed: int) -> None:
+def _write_image_attributes(path: Path, attrs: np.ndarray, visible_family: np.ndarray, seed: int) -> None:
     """'<img> <attr> <is_present> <certainty> <time>'; certainty 1 (not visible) for hidden parts."""
     owner = group_part_family()
     fam_of_attr = np.full(N_ATTRIBUTES, -1)
@@ -735,10 +867,12 @@ def _write_image_attributes(path: Path, attrs: np.ndarray, visible_family: np.nd
     n = attrs.shape[0]
     with path.open("w") as fh:
         for i in range(n):
-            fh.write("".join(
-                f"{i + 1} {a + 1} {attrs[i, a]} {certainty[i, a]} {times[i, a]:.4f}\n"
-                for a in range(N_ATTRIBUTES)
-            ))
+            fh.write(
+                "".join(
+                    f"{i + 1} {a + 1} {attrs[i, a]} {certainty[i, a]} {times[i, a]:.4f}\n"
+                    for a in range(N_ATTRIBUTES)
+                )
+            )
 
 
 def _lines(path: Path, lines) -> None:

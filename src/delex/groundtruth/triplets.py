@@ -98,9 +98,7 @@ def triplet_table(
     )
 
 
-def share_of_pairs_per_part(
-    selected: np.ndarray, part_names: Sequence[str] = PART_NAMES
-) -> pd.DataFrame:
+def share_of_pairs_per_part(selected: np.ndarray, part_names: Sequence[str] = PART_NAMES) -> pd.DataFrame:
     """Share of class pairs a < b sharing each part family (left or right), plus 'none' sharing none."""
     selected = np.asarray(selected, dtype=bool)
     vals, _ = _upper_values(selected)

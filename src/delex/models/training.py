@@ -130,9 +130,7 @@ def train(
     x_va = torch.from_numpy(images[val_mask])
     y_va = torch.from_numpy(labels[val_mask]).long()
 
-    model = build_classifier(
-        arch, n_classes, cfg.width, cfg.batch_norm, cfg.pretrained, cfg.dropout
-    ).to(dev)
+    model = build_classifier(arch, n_classes, cfg.width, cfg.batch_norm, cfg.pretrained, cfg.dropout).to(dev)
     opt = _optimizer(model.parameters(), cfg, cfg.lr)
     total = cfg.epochs_warmup + cfg.epochs_joint
     sched = torch.optim.lr_scheduler.OneCycleLR(
