@@ -56,6 +56,8 @@ def test_explain_outputs_are_consistent(nets, batch, attribution, variant):
         ranks = ins.pixel_ranks(up)
         pts = batch[1][out["ins_image"]]
         again = ins.point_ranks(ranks, pts[..., :2], pts[..., 2] > 0, 64).numpy()
+        support = (up.reshape(q, -1) > 0).sum(1, keepdim=True).numpy()
+        again = np.where(again < support, again, 64 * 64)  # regions stop at the map's support
         assert (again == out["ins_point_rank"]).all()
 
 
@@ -143,3 +145,22 @@ def test_batches_without_any_insecurity_are_kept_per_image(nets, batch, monkeypa
     out = explain(*nets, *batch, st, COV, torch.Generator().manual_seed(0))
     assert len(out["ins_image"]) == 0 and out["ins_point_rank"].shape == (0, 15)
     assert (out["n_insecurities"] == 0).all() and len(out["pred"]) == 3
+
+
+def test_regions_never_grow_beyond_the_ambiguity_support(nets, batch):
+    """r = 1[m > T], T >= 0: a point on a zero of the upsampled map is never inside, at any coverage;
+    random regions are capped at the same area."""
+    st = ExplainSettings(score="hardness", attribution="gradient")
+    out = explain(*nets, *batch, st, COV, torch.Generator().manual_seed(0))
+    if not len(out["ins_image"]):
+        pytest.skip("no insecurity on this random batch")
+    up = ins.upsample(torch.from_numpy(out["ins_map"]), 64).reshape(len(out["ins_image"]), -1)
+    support = (up > 0).sum(1, keepdim=True).numpy()
+    for key in ("ins_point_rank", "ins_random_point_rank"):
+        r = out[key]
+        assert ((r < support) | (r == 64 * 64)).all()
+    pts = batch[1][out["ins_image"]]
+    col = pts[..., 0].floor().clamp(0, 63).long()
+    row = pts[..., 1].floor().clamp(0, 63).long()
+    on_zero = up.gather(1, row * 64 + col).numpy() <= 0
+    assert (out["ins_point_rank"][on_zero] == 64 * 64).all()

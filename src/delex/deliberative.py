@@ -171,9 +171,16 @@ def explain(
         up = ins.upsample(low, size)
         ranks = ins.pixel_ranks(up)
         pts = points[sl].to(dev)[b_idx]
-        keep["rank"].append(ins.point_ranks(ranks, pts[..., :2], pts[..., 2] > 0, size).cpu())
+        vis = pts[..., 2] > 0
+        # r = 1[m > T] with T >= 0: pixels where the ambiguity map is zero never enter a region, so
+        # a region stops growing at the map's support; random regions are capped at the same area.
+        support = (up.reshape(len(b_idx), -1) > 0).sum(1, keepdim=True)
+        never = torch.tensor(size * size, device=dev)
+        point_rank = ins.point_ranks(ranks, pts[..., :2], vis, size)
+        keep["rank"].append(torch.where(point_rank < support, point_rank, never).cpu())
         rand = ins.random_rank_maps(len(b_idx), *low.shape[-2:], size, generator)
-        keep["rand"].append(ins.point_ranks(rand.to(dev), pts[..., :2], pts[..., 2] > 0, size).cpu())
+        rand_rank = ins.point_ranks(rand.to(dev), pts[..., :2], vis, size)
+        keep["rand"].append(torch.where(rand_rank < support, rand_rank, never).cpu())
         flat = torch.sort(up.reshape(len(b_idx), -1), 1, descending=True).values
         keep["imp"].append((flat.cumsum(1).gather(1, (sizes_t - 1).expand(len(b_idx), -1)) / sizes_t).cpu())
         keep["image"].append((b_idx + start).cpu())

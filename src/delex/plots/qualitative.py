@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from delex.groundtruth.triplets import common_parts
-from delex.insecurity import upsample
+from delex.insecurity import pixel_ranks, upsample
 from delex.parts import PART_NAMES, attribute_groups, part_family
 from delex.plots.style import subplots
 
@@ -81,14 +81,16 @@ def qualitative_figure(expl, table, data, dataset, selected, n_examples: int, co
         img = data["images"][gi].transpose(1, 2, 0)
         for q in ins_rows:
             a, b = int(expl["ins_pair"][q, 0]), int(expl["ins_pair"][q, 1])
-            up = upsample(torch.from_numpy(expl["ins_map"][q][None]), size)[0].numpy()
+            up = upsample(torch.from_numpy(expl["ins_map"][q][None]), size)
             n_in = int(expl["region_sizes"][coverage_index])
-            thr = np.sort(up.ravel())[::-1][max(n_in - 1, 0)]
+            # the region exactly as evaluated: the n_in top-ranked pixels (ties by raster order)
+            region = ((pixel_ranks(up)[0] < n_in).reshape(size, size) & (up[0] > 0)).numpy()
+            up = up[0].numpy()
             shared = common_parts(selected, a, b)
             ax = axes[row, 0]
             ax.imshow(img)
-            ax.imshow(np.ma.masked_where(up < thr, up), cmap="autumn", alpha=0.55)
-            ax.contour(up >= thr, levels=[0.5], colors="yellow", linewidths=1)
+            ax.imshow(np.ma.masked_where(~region, up), cmap="autumn", alpha=0.55)
+            ax.contour(region, levels=[0.5], colors="yellow", linewidths=1)
             pts = data["parts"][gi]
             vis = pts[:, 2] > 0
             ax.scatter(pts[vis & shared, 0], pts[vis & shared, 1], c="lime", s=22, edgecolors="k", lw=0.5)
