@@ -1,6 +1,7 @@
 """Precision/recall curves (insecurities and random regions) and the per-insecurity table."""
 
 from delex import io
+from delex.deliberative import part_points
 from delex.evaluation import insecurity_table, precision_recall_curves
 from delex.smk import job
 
@@ -9,8 +10,7 @@ with job(smk):
     expl = io.load_npz(smk.input.expl)
     data = io.load_npz(smk.input.data)
     selected = io.load_npz(smk.input.gt)["selected"]
-    key = "parts" if smk.params.variant == "paper" else "parts_released"
-    points = data[key][expl["image_index"]]
+    points = part_points(data, smk.params.variant)[expl["image_index"]]
     io.write_csv(smk.output.curves, precision_recall_curves(expl, points, selected))
     table = insecurity_table(expl, points, selected, smk.params.importance_coverage / 100.0)
     io.write_csv(smk.output.insecurities, table)

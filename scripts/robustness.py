@@ -5,7 +5,7 @@ import pandas as pd
 import torch
 
 from delex import io
-from delex.deliberative import ExplainSettings, difficulty_scores, explain, hardest
+from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images, part_points
 from delex.evaluation import shift_robustness
 from delex.models.checkpoint import load_models
 from delex.models.training import resolve_device
@@ -23,15 +23,13 @@ with job(smk) as log:
     selected = io.load_npz(smk.input.gt)["selected"]
     st = ExplainSettings.from_config(ex, d["score"], d["attribution"], smk.params.variant)
     images = data["images"]
-    test = np.flatnonzero(~data["is_train"].astype(bool))
-    chosen = hardest(difficulty_scores(clf, pred, torch.from_numpy(images), st.score), test, ex["n_images"])
-    parts = (data["parts"] if st.variant == "paper" else data["parts_released"])[chosen]
-    lo, hi = ex["coverages"]
-    coverages = np.arange(lo, hi + 1) / 100.0
+    chosen, _ = hardest_test_images(clf, pred, data, st.score, ex["n_images"])
+    parts = part_points(data, st.variant)[chosen]
+    cov = coverages(ex)
 
     def run_explain(imgs, pts):
         gen = torch.Generator(device=device).manual_seed(run)
-        return explain(clf, pred, torch.from_numpy(imgs), torch.from_numpy(pts).float(), st, coverages, gen)
+        return explain(clf, pred, torch.from_numpy(imgs), torch.from_numpy(pts).float(), st, cov, gen)
 
     base = run_explain(images[chosen], parts)
     rng = np.random.default_rng(run)
@@ -40,6 +38,6 @@ with job(smk) as log:
         shifts = random_shifts(len(chosen), distance, rng)
         imgs, pts = shift_images(images[chosen], parts, shifts)
         iou = shift_robustness(base, run_explain(imgs, pts), parts, pts, selected)
-        rows.append(pd.DataFrame({"run": run, "shift": distance, "coverage": coverages, "iou": iou}))
+        rows.append(pd.DataFrame({"run": run, "shift": distance, "coverage": cov, "iou": iou}))
         log.info("shift %d px: mean IoU %.3f", distance, np.nanmean(iou))
     io.write_csv(smk.output[0], pd.concat(rows, ignore_index=True))

@@ -12,6 +12,7 @@ from delex.insecurity import (
     ambiguity_membership,
     candidate_classes,
     importance,
+    importance_curve,
     pair_index,
     pixel_ranks,
     point_ranks,
@@ -171,3 +172,13 @@ def test_random_rank_maps():
     # more often than for pixel-level noise (2 * 0.05 * 0.95 disagreement, i.e. about 0.905 agree)
     top = (r < 51).reshape(5, 32, 32)
     assert (top[:, :, 1:] == top[:, :, :-1]).float().mean() > 0.95
+
+
+def test_importance_curve_equals_importance_at_every_size():
+    torch.manual_seed(0)
+    m = torch.rand(3, 5, 5).round(decimals=1)  # many ties
+    ranks = pixel_ranks(m)
+    sizes = torch.tensor([1, 3, 7, 25])
+    curve = importance_curve(m, sizes)
+    for j, n in enumerate(sizes.tolist()):
+        torch.testing.assert_close(curve[:, j], importance(m, ranks, n))

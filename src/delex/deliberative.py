@@ -79,6 +79,24 @@ def hardest(scores: np.ndarray, candidates: np.ndarray, n: int) -> np.ndarray:
     return candidates[order[:n]]
 
 
+def coverages(explain_cfg: dict) -> np.ndarray:
+    """Coverage fractions of the config's `explain.coverages` [lo, hi] percent, every integer."""
+    lo, hi = explain_cfg["coverages"]
+    return np.arange(lo, hi + 1) / 100.0
+
+
+def part_points(data: dict, variant: str) -> np.ndarray:
+    """Part points on the input grid: mapped like the image (paper) or squashed (released code)."""
+    return data["parts"] if variant == "paper" else data["parts_released"]
+
+
+def hardest_test_images(classifier, predictor, data: dict, score: str, n: int):
+    """Indices of the n test images of largest difficulty score, and every image's score."""
+    scores = difficulty_scores(classifier, predictor, torch.from_numpy(data["images"]), score)
+    test = np.flatnonzero(~data["is_train"].astype(bool))
+    return hardest(scores, test, n), scores
+
+
 def _device(module) -> torch.device:
     return next(module.parameters()).device
 
@@ -181,8 +199,7 @@ def explain(
         rand = ins.random_rank_maps(len(b_idx), *low.shape[-2:], size, generator)
         rand_rank = ins.point_ranks(rand.to(dev), pts[..., :2], vis, size)
         keep["rand"].append(torch.where(rand_rank < support, rand_rank, never).cpu())
-        flat = torch.sort(up.reshape(len(b_idx), -1), 1, descending=True).values
-        keep["imp"].append((flat.cumsum(1).gather(1, (sizes_t - 1).expand(len(b_idx), -1)) / sizes_t).cpu())
+        keep["imp"].append(ins.importance_curve(up, sizes_t).cpu())
         keep["image"].append((b_idx + start).cpu())
         keep["pair"].append(cls.cpu())
         keep["maps"].append(low.cpu())

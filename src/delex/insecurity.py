@@ -123,6 +123,14 @@ def importance(up_maps: torch.Tensor, ranks: torch.Tensor, n_inside: int) -> tor
     return torch.where(inside, flat, torch.zeros_like(flat)).sum(1) / n_inside
 
 
+def importance_curve(up_maps: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+    """(Q, n_cov) `importance` at every region size at once: running mean of the sorted map values
+    (equal to `importance` for any tie order, since tied values are equal)."""
+    flat = torch.sort(up_maps.reshape(up_maps.shape[0], -1), 1, descending=True).values
+    sizes = sizes.to(flat.device).clamp(min=1)
+    return flat.cumsum(1).gather(1, (sizes - 1).expand(len(flat), -1)) / sizes
+
+
 def random_rank_maps(n: int, h: int, w: int, size: int, generator: torch.Generator) -> torch.Tensor:
     """(n, size*size) ranks of uniform noise on the (h, w) grid upsampled like real maps (baseline)."""
     noise = torch.rand((n, h, w), generator=generator, device=generator.device)
