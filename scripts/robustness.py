@@ -8,7 +8,7 @@ from delex import io
 from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images, part_points
 from delex.evaluation import shift_robustness
 from delex.models.checkpoint import load_models
-from delex.models.training import resolve_device
+from delex.models.training import exact_float32, resolve_device
 from delex.robustness import random_shifts, shift_images
 from delex.smk import job
 
@@ -18,6 +18,7 @@ with job(smk) as log:
     d = ex["default"]
     run = int(smk.wildcards.run)
     device = resolve_device(smk.params.device)
+    exact_float32()  # CUDA maps equal CPU maps to float32 rounding (no TF32)
     clf, pred, _ = load_models(smk.input.model, device)
     data = io.load_npz(smk.input.data)
     selected = io.load_npz(smk.input.gt)["selected"]
@@ -28,7 +29,7 @@ with job(smk) as log:
     cov = coverages(ex)
 
     def run_explain(imgs, pts):
-        gen = torch.Generator(device=device).manual_seed(run)
+        gen = torch.Generator().manual_seed(run)
         return explain(clf, pred, torch.from_numpy(imgs), torch.from_numpy(pts).float(), st, cov, gen)
 
     base = run_explain(images[chosen], parts)

@@ -132,6 +132,9 @@ def importance_curve(up_maps: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor
 
 
 def random_rank_maps(n: int, h: int, w: int, size: int, generator: torch.Generator) -> torch.Tensor:
-    """(n, size*size) ranks of uniform noise on the (h, w) grid upsampled like real maps (baseline)."""
+    """(n, size*size) ranks of uniform noise on the (h, w) grid upsampled like real maps (baseline).
+
+    Pass a CPU generator to get the same baseline on every device (CUDA streams differ from the CPU's).
+    """
     noise = torch.rand((n, h, w), generator=generator, device=generator.device)
     return pixel_ranks(upsample(noise, size))
