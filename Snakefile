@@ -6,6 +6,7 @@ configfile: "config.yaml"
 
 
 include: "rules/common.smk"
+include: "rules/download.smk"
 include: "rules/data.smk"
 include: "rules/groundtruth.smk"
 include: "rules/train.smk"

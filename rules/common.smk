@@ -1,7 +1,10 @@
 # Shared helpers: config validation, output prefixes, the experiment list, wildcard constraints.
+import re
+
 from snakemake.utils import min_version, validate
 
 from delex.config import check_config, experiments, source_hash
+from delex.datasets.download import load_sources
 
 min_version("9.0")
 
@@ -28,11 +31,20 @@ wildcard_constraints:
     run=r"\d+",
 
 
+SOURCES = load_sources(config["dataset"].get("sources"))
+SOURCE_BY_FILE = {s.filename: s for s in SOURCES.values()}
+SOURCE_BY_FOLDER = {s.extracts_to: s for s in SOURCES.values() if s.extracts_to}
+
+
 def dataset_root():
-    """The dataset folder this run reads: generated (synthetic) or the user's CUB_200_2011 layout."""
-    if config["dataset"]["source"] == "synthetic":
+    """The dataset folder this run reads: generated (synthetic), downloaded into resources/, or the
+    user's CUB_200_2011 layout."""
+    ds = config["dataset"]
+    if ds["source"] == "synthetic":
         return f"{R}/data"
-    return config["dataset"]["path"]
+    if ds["source"] == "download":
+        return f"resources/{SOURCES[ds['archive']].extracts_to}"
+    return ds["path"]
 
 
 def experiment_files(pattern):

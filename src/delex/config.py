@@ -23,6 +23,14 @@ def check_config(config: dict) -> None:
             raise ConfigError("dataset.path: required when dataset.source is 'folder'")
         if not Path(ds["path"]).exists():
             raise ConfigError(f"dataset.path: folder {ds['path']!r} does not exist")
+    if ds["source"] == "download":
+        from delex.datasets.download import load_sources
+
+        sources = load_sources(ds.get("sources"))
+        archive = ds.get("archive", "cub200")
+        if archive not in sources or not sources[archive].extracts_to:
+            options = sorted(k for k, v in sources.items() if v.extracts_to)
+            raise ConfigError(f"dataset.archive: unknown archive {archive!r}; choose from {options}")
     ex = config["explain"]
     for key, options in (("arch", "architectures"), ("score", "scores"), ("attribution", "attributions")):
         if ex["default"][key] not in ex[options]:

@@ -24,10 +24,12 @@ def job(snakemake):
         pass
     try:
         yield logging.getLogger("delex")
-    except BaseException:
+    except BaseException as err:
         import traceback
 
         traceback.print_exc()
+        if isinstance(err, ValueError) and stream:  # DataError/ConfigError: say it on the console too
+            print(f"{type(err).__name__}: {err}", file=old[1], flush=True)
         raise
     finally:
         sys.stdout, sys.stderr = old
