@@ -1,0 +1,67 @@
+"""The tiny workflow through profiles/slurm on a real SLURM (CI starts one: .ci/slurm-localhost.sh).
+
+Skipped where no SLURM answers, unless DELEX_REQUIRE_SLURM=1 (set by .ci/run), where that fails."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+GPU_RULES = ("train", "explain", "robustness")
+
+
+def _slurm_idle() -> bool:
+    if not shutil.which("sinfo"):
+        return False
+    res = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=20)
+    return res.returncode == 0 and "idle" in res.stdout
+
+
+@pytest.fixture(scope="module")
+def slurm():
+    if not _slurm_idle():
+        if os.environ.get("DELEX_REQUIRE_SLURM") == "1":
+            pytest.fail("DELEX_REQUIRE_SLURM=1 but no idle SLURM node answers sinfo")
+        pytest.skip("no SLURM here (start one with .ci/slurm-localhost.sh up)")
+
+
+def test_tiny_workflow_through_slurm_profile(slurm, tmp_path):
+    cpus = os.cpu_count() or 1
+    # Site settings on top of profiles/slurm, as its header documents: a CPU-only node (no GPUs to ask
+    # for) with `cpus` cores, and job sizes that fit it.
+    overrides = [f"{r}:gpu=0" for r in GPU_RULES] + [f"{r}:cpus_per_task=1" for r in GPU_RULES]
+    overrides += [f"{r}:mem_mb=2000" for r in GPU_RULES]
+    cmd = [
+        "timeout", "-s", "INT", "1200",
+        sys.executable, "-m", "snakemake",
+        "--snakefile", str(REPO / "Snakefile"),
+        "--directory", str(tmp_path),
+        "--profile", str(REPO / "profiles" / "slurm"),
+        "--configfile", str(REPO / "configs" / "tiny.yaml"),
+        "--jobs", str(cpus),
+        "--slurm-init-seconds-before-status-checks", "1",
+        "--default-resources", "mem_mb=2000", "cpus_per_task=1", "runtime=30",
+        "--set-resources", *overrides,
+    ]  # fmt: skip
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    log = res.stdout + res.stderr
+    assert res.returncode == 0, log[-5000:]
+    submitted = re.findall(r"submitted with SLURM jobid (\d+)", log)
+    n_jobs = int(re.search(r"^total\s+(\d+)$", log, re.M).group(1))
+    assert len(submitted) == n_jobs - 1  # every job but the local target rule `all` went to SLURM
+    tables = tmp_path / "results" / "tiny" / "tables"
+    prec = pd.read_csv(tables / "precision_at_coverage.csv")
+    assert set(prec["coverage_percent"]) == {10, 20, 30, 40, 50}
+    values = prec["precision_mean"].dropna()
+    assert len(values) > 0 and values.between(0, 100).all()
+    acc = pd.read_csv(tables / "accuracy.csv")
+    assert set(acc["arch"]) == {"alexnet", "vgg16", "resnet50"}
+    assert (tmp_path / "figures" / "tiny" / "figure2_scores.pdf").stat().st_size > 0
