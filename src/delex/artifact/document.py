@@ -20,6 +20,14 @@ from delex.tables import latex_escape, to_markdown
 _MACRO = re.compile(r"^[A-Za-z]+$")
 
 
+def tex(text: str) -> str:
+    """latex_escape plus the characters OT1 fonts lack in text mode (<, >, |) and arrows/+-."""
+    s = latex_escape(str(text))
+    for a, b in (("->", r"$\to$"), ("+-", r"$\pm$"), (">=", r"$\geq$"), ("<=", r"$\leq$")):
+        s = s.replace(a, b)
+    return s.replace("<", r"$<$").replace(">", r"$>$").replace("|", r"$|$")
+
+
 def caption_text(rst: str) -> str:
     """A caption .rst (plain prose, ``literal`` and *emphasis* only) as one line of plain text."""
     return " ".join(line.strip() for line in rst.strip().splitlines() if line.strip())
@@ -30,10 +38,10 @@ def rst_to_latex(rst: str) -> str:
     out, pos = [], 0
     text = caption_text(rst)
     for m in re.finditer(r"``(.+?)``|\*(.+?)\*", text):
-        out.append(latex_escape(text[pos : m.start()]))
-        out.append(rf"\texttt{{{latex_escape(m.group(1))}}}" if m.group(1) else rf"\emph{{{latex_escape(m.group(2))}}}")
+        out.append(tex(text[pos : m.start()]))
+        out.append(rf"\texttt{{{tex(m.group(1))}}}" if m.group(1) else rf"\emph{{{tex(m.group(2))}}}")
         pos = m.end()
-    out.append(latex_escape(text[pos:]))
+    out.append(tex(text[pos:]))
     return "".join(out)
 
 
@@ -45,12 +53,17 @@ def items_tex(items: Iterable[Item], name: str, captions: Mapping[str, str]) -> 
     current = None
     for section, subsection, group in sections(items):
         if section != current:
-            lines += [rf"\section{{{latex_escape(section_title(section))}}}", ""]
+            # \clearpage flushes the floats of the previous section: items stay in their section
+            lines += [r"\clearpage", rf"\section{{{latex_escape(section_title(section))}}}", ""]
             current = section
         lines += [rf"\subsection{{{latex_escape(subsection)}}}", ""]
+        # long tables (pages of rows) after the subsection's floats, so those stay near their text
+        group = [i for i in group if not i.long] + [i for i in group if i.long]
         for it in group:
+            if it.long:
+                lines += [r"\clearpage"]
             cap = rst_to_latex(captions[it.key])
-            num = latex_escape(it.number) + ". " if it.number else ""
+            num = f"Reproduces {latex_escape(it.number)}. " if it.number else ""
             path = it.paper_file(name)
             if it.kind == "figure":
                 lines += [
@@ -79,7 +92,7 @@ def numbers_tex(values: Mapping[str, str]) -> str:
     for k, v in values.items():
         if not _MACRO.match(k):
             raise ValueError(f"macro name {k!r}: letters only")
-        lines.append(rf"\newcommand{{\{k}}}{{{latex_escape(v)}}}")
+        lines.append(rf"\newcommand{{\{k}}}{{{tex(v)}}}")
     return "\n".join(lines) + "\n"
 
 
@@ -127,12 +140,12 @@ def numbers(tables: Mapping[str, Path], claims: pd.DataFrame, name: str, items: 
 
 def claims_latex(table: pd.DataFrame) -> str:
     """The claims table as a booktabs table float with wrapping columns (the PDF sets it long)."""
-    cols = [("claim", "p{5.2cm}"), ("dataset", "l"), ("published", "p{2.4cm}"), ("reproduced", "p{3.6cm}")]
-    cols += [("tolerance", "p{2.2cm}"), ("verdict", "l")]
+    cols = [("claim", "p{4.6cm}"), ("dataset", "l"), ("published", "p{2.3cm}"), ("reproduced", "p{3.4cm}")]
+    cols += [("tolerance", "p{2.1cm}"), ("verdict", "l")]
     head = " & ".join(c.capitalize() for c, _ in cols) + r" \\"
     body = []
     for _, r in table.iterrows():
-        cells = [latex_escape(f"{r['claim']} ({r['source']})")] + [latex_escape(str(r[c])) for c, _ in cols[1:]]
+        cells = [tex(f"{r['claim']} ({r['source']})")] + [tex(r[c]) for c, _ in cols[1:]]
         body.append(" & ".join(cells) + r" \\")
     spec = "".join(s for _, s in cols)
     return "\n".join(
@@ -183,4 +196,5 @@ __all__ = [
     "numbers",
     "numbers_tex",
     "rst_to_latex",
+    "tex",
 ]
