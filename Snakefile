@@ -19,4 +19,4 @@ rule all:
     default_target: True
     input:
         all_outputs(),
-        artifact_outputs(),
+        ARTIFACT_OUTPUTS,

@@ -1,6 +1,7 @@
 # The regenerated paper artifact: a captioned Snakemake report of every registered figure and table,
 # the claims table, copies of the tables under figures/<name>/, and results/<name>/paper.pdf (LaTeX).
 # What is registered, and where it goes in the report and the PDF: src/delex/artifact/registry.py.
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ _PAPER_MODE = config.get("artifact", {}).get("paper", "auto")
 PAPER = _PAPER_MODE == "on" or (_PAPER_MODE == "auto" and shutil.which("latexmk") is not None)
 LATEX_HINT = (
     "apt-get install latexmk texlive-latex-base texlive-latex-recommended "
-    "texlive-fonts-recommended (Debian/Ubuntu)"
+    "(Debian/Ubuntu)"
 )
 for _i in ITEMS:
     if not Path(workflow.basedir, _i.caption_file()).is_file():
@@ -48,14 +49,13 @@ NUMBER_TABLES = {
 }
 
 
-def artifact_outputs():
-    """The artifact's targets (rule all): report anchor, claims, table copies, and the PDF."""
-    out = [
-        f"{R}/artifact/manifest.json",
-        f"{R}/claims/claims.csv",
-        *[i.paper_file(NAME) for i in TABLE_ITEMS],
-    ]
-    return out + ([f"{R}/paper.pdf"] if PAPER else [])
+# the artifact's targets (rule all): report anchor, claims, table copies, and the PDF when LaTeX is here
+ARTIFACT_OUTPUTS = [
+    f"{R}/artifact/manifest.json",
+    f"{R}/claims/claims.csv",
+    *[i.paper_file(NAME) for i in TABLE_ITEMS],
+    *([f"{R}/paper.pdf"] if PAPER else []),
+]
 
 
 rule claims:
@@ -171,7 +171,7 @@ rule paper:
     conda:
         "../envs/delex.yaml"
     params:
-        outdir=f"{R}/paper/build",
+        outdir=lambda w, output: os.path.dirname(output.fls),
     shell:
         "latexmk -pdf -interaction=nonstopmode -halt-on-error -file-line-error -recorder "
         "-outdir={params.outdir} {input.root} > {log} 2>&1 && cp {params.outdir}/paper.pdf {output.pdf}"

@@ -147,7 +147,8 @@ def cub_beats_random(d):
         raise Undetermined("no experiment found any insecurity")
     worst = min(margins, key=lambda k: margins[k][0])
     above = sum(m > 0 for m, _ in margins.values())
-    text = f"{above}/{len(margins)} above random; smallest margin {fmt(*margins[worst])} points ({'/'.join(worst)})"
+    text = f"{above}/{len(margins)} above random; smallest margin {fmt(*margins[worst])} points"
+    text += f" ({'/'.join(worst)})"
     note = "margin = insecurity - random precision, %, mean over 10-50 % coverage"
     if undefined:
         note += "; no insecurity in any run: " + ", ".join(undefined)
@@ -227,8 +228,10 @@ def cub_shift_iou(d):
     if rob.empty:
         raise Undetermined(f"{ROB} is empty")
     share = float((rob["iou_mean"] >= 0.8).mean())
-    text = f"mean IoU {fmt(rob['iou_mean'].mean() * 100, rob['iou_std'].mean() * 100, 1)} %; {share:.0%} of points >= 80 %"
-    note = f"{len(rob)} (shift, coverage) points, shifts {sorted(int(x) for x in rob['shift'].unique())} px; std = mean std over runs"
+    iou = fmt(rob["iou_mean"].mean() * 100, rob["iou_std"].mean() * 100, 1)
+    text = f"mean IoU {iou} %; {share:.0%} of points >= 80 %"
+    shifts = sorted(int(x) for x in rob["shift"].unique())
+    note = f"{len(rob)} (shift, coverage) points, shifts {shifts} px; std = mean std over runs"
     return Outcome(text, HOLDS if share >= 0.9 else FAILS, note)
 
 
@@ -251,7 +254,10 @@ def table_value(df: pd.DataFrame, row: str, columns: Sequence[str]) -> tuple[flo
     """(mean, std) of the row whose label (any text column) contains `row` (case-insensitive), read
     from the first existing column of `columns` ('<col>_mean'/'<col>_std' pairs are used when present)."""
     text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
-    labels = [df[c].astype(str).str.lower().str.replace(r"\s*\[\d+\]", "", regex=True).str.strip() for c in text_cols]
+    labels = [
+        df[c].astype(str).str.lower().str.replace(r"\s*\[\d+\]", "", regex=True).str.strip()
+        for c in text_cols
+    ]
     hit = pd.Series(False, index=df.index)
     for lab in labels:  # an exact label first ("gradient"), else a unique substring ("resnet")
         hit |= lab == row.lower()
@@ -284,7 +290,9 @@ def ade_gh_vs_gradient(d):
     g, gh = (table_value(d[ADE_T1], k, ADE_AVG) for k in ("gradient", "gradient-hessian"))
     spread = np.nanmax([g[1], gh[1], 0.0])
     diff = gh[0] - g[0]
-    return Outcome(f"gradient {fmt(*g)}; gradient-Hessian {fmt(*gh)}", within(diff, 0.0, 2 * spread + 0.5), "")
+    return Outcome(
+        f"gradient {fmt(*g)}; gradient-Hessian {fmt(*gh)}", within(diff, 0.0, 2 * spread + 0.5), ""
+    )
 
 
 def ade_architectures(d):
@@ -466,7 +474,7 @@ CLAIMS: tuple[Claim, ...] = (
         "cub_rho_nonself",
         "CUB",
         f"{REBUTTAL}, R1.4",
-        "Correlation is stronger for the non-self-referential (hardness) score than for self-referential ones",
+        "Correlation is stronger for the non-self-referential (hardness) score than for the self-referential",
         "0.65 vs 0.58, 0.38",
         "ordering of the means",
         (REB,),
@@ -486,7 +494,7 @@ CLAIMS: tuple[Claim, ...] = (
         "cub_mturk",
         "CUB",
         f"{REBUTTAL}, R1.3",
-        "Turkers agree with the algorithm on the ambiguous pair for 51.9% of insecurities vs 26.3% of random crops",
+        "Turkers agree with the algorithm on the ambiguous pair: 51.9% of insecurities, 26.3% of random ones",
         "51.9% vs 26.3%",
         "-",
         not_run_reason="a human (MTurk) study; nothing in this workflow reproduces it",

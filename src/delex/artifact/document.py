@@ -125,12 +125,18 @@ def numbers(tables: Mapping[str, Path], claims: pd.DataFrame, name: str, items: 
     else:
         v["NumRuns"] = v["NumExperiments"] = "n/a"
     rob = tables.get("robustness")
-    v["ShiftIoU"] = _num(float(pd.read_csv(rob)["iou_mean"].mean()) * 100, 1) if rob and Path(rob).exists() else "n/a"
+    v["ShiftIoU"] = (
+        _num(float(pd.read_csv(rob)["iou_mean"].mean()) * 100, 1) if rob and Path(rob).exists() else "n/a"
+    )
     reb = tables.get("rebuttal_table1")
     rho = math.nan
     if reb is not None and Path(reb).exists():
         t = pd.read_csv(reb).set_index("score (attribution)")
-        rho = float(t.loc["hardness score (gradient)", "rho_mean"]) if "hardness score (gradient)" in t.index else rho
+        rho = (
+            float(t.loc["hardness score (gradient)", "rho_mean"])
+            if "hardness score (gradient)" in t.index
+            else rho
+        )
     v["RhoHardness"] = _num(rho)
     by_id = claims.set_index("id")
     for cid, macro in (("cub_random_precision", "RandomPrecision"), ("cub_hardness_best", "ScoresCompared")):
@@ -148,22 +154,25 @@ def claims_latex(table: pd.DataFrame) -> str:
         cells = [tex(f"{r['claim']} ({r['source']})")] + [tex(r[c]) for c, _ in cols[1:]]
         body.append(" & ".join(cells) + r" \\")
     spec = "".join(s for _, s in cols)
-    return "\n".join(
-        [
-            r"\begin{table}[t]",
-            r"\centering",
-            r"\caption{The papers' quantitative claims: published vs reproduced on this config}",
-            r"\label{tab:claims}",
-            rf"\begin{{tabular}}{{{spec}}}",
-            r"\toprule",
-            head,
-            r"\midrule",
-            *body,
-            r"\bottomrule",
-            r"\end{tabular}",
-            r"\end{table}",
-        ]
-    ) + "\n"
+    return (
+        "\n".join(
+            [
+                r"\begin{table}[t]",
+                r"\centering",
+                r"\caption{The papers' quantitative claims: published vs reproduced on this config}",
+                r"\label{tab:claims}",
+                rf"\begin{{tabular}}{{{spec}}}",
+                r"\toprule",
+                head,
+                r"\midrule",
+                *body,
+                r"\bottomrule",
+                r"\end{tabular}",
+                r"\end{table}",
+            ]
+        )
+        + "\n"
+    )
 
 
 def claims_markdown(table: pd.DataFrame) -> str:

@@ -98,11 +98,18 @@ ITEMS: tuple[Item, ...] = (
     Item("precision_at_coverage", "table", "{R}/tables/precision_at_coverage", CUB, "Ablations (Figure 2)"),
     Item("precision_recall", "data", "{R}/tables/precision_recall.csv", CUB, "Ablations (Figure 2)"),
     # Section 5.3 qualitative examples
-    Item("figure3_qualitative", "figure", "{FIG}/figure3_qualitative", CUB, "Examples (Figure 3)", "Figure 3"),
+    Item(
+        "figure3_qualitative", "figure", "{FIG}/figure3_qualitative", CUB, "Examples (Figure 3)", "Figure 3"
+    ),
     # the rebuttal's experiments
     Item("rebuttal_table1", "table", "{R}/tables/rebuttal_table1", CUB, "Rebuttal", "Rebuttal Table 1"),
     Item(
-        "rebuttal_figure2_shift", "figure", "{FIG}/rebuttal_figure2_shift", CUB, "Rebuttal", "Rebuttal Figure 2"
+        "rebuttal_figure2_shift",
+        "figure",
+        "{FIG}/rebuttal_figure2_shift",
+        CUB,
+        "Rebuttal",
+        "Rebuttal Figure 2",
     ),
     Item("robustness", "table", "{R}/tables/robustness", CUB, "Rebuttal", long=True),
     # set-up: ground truth and classifiers (Section 5.1)
@@ -125,7 +132,9 @@ def items_for(config: Mapping, items: Iterable[Item] = ITEMS) -> list[Item]:
     return out
 
 
-_ARTIFACT_FILE = re.compile(r"^(figures/[^/]+/[^/]+\.(pdf|png)|results/[^/]+/(tables|claims)/[^/]+\.(csv|md|tex))$")
+_ARTIFACT_FILE = re.compile(
+    r"^(figures/[^/]+/[^/]+\.(pdf|png)|results/[^/]+/(tables|claims)/[^/]+\.(csv|md|tex))$"
+)
 
 
 def is_artifact_file(path: str) -> bool:
