@@ -148,6 +148,8 @@ def test_report_and_pdf_hold_every_figure_and_table(tiny_run, tmp_path):
 
     from delex.artifact.registry import ITEMS, is_artifact_file, unregistered
 
+    res = snakemake(tiny_run, REPO / "configs" / "tiny.yaml")  # rebuild what earlier tests removed
+    assert res.returncode == 0, res.stderr[-4000:]
     written = [
         p.relative_to(tiny_run).as_posix()
         for d in ("figures/tiny", "results/tiny/tables")
