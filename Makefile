@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 
 run: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
+	$(BIN)/snakemake $(SNAKEMAKE_ARGS) --report $$($(BIN)/python -m delex.artifact.report_path $(SNAKEMAKE_ARGS))
 
 test: $(VENV)/.installed
 	$(BIN)/pytest

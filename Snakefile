@@ -13,9 +13,11 @@ include: "rules/train.smk"
 include: "rules/explain.smk"
 include: "rules/evaluate.smk"
 include: "rules/figures.smk"
+include: "rules/artifact.smk"
 
 
 rule all:
     default_target: True
     input:
         all_outputs(),
+        ARTIFACT_OUTPUTS,

@@ -137,3 +137,50 @@ def test_reduced_real_cub_subset(tmp_path, cub_mini):
     assert summary["attribute_source"].endswith("class_attribute_labels_continuous.txt")
     at = pd.read_csv(tmp_path / "results" / "cub_mini" / "tables" / "precision_at_coverage.csv")
     assert len(at) == 5
+
+
+def test_report_and_pdf_hold_every_figure_and_table(tiny_run, tmp_path):
+    """The paper artifact: every figure/table the tiny run wrote is registered, is a file of the
+    Snakemake report, and (when latexmk is installed) was read by the LaTeX run of paper.pdf."""
+    import json
+    import shutil
+    import zipfile
+
+    from delex.artifact.registry import ITEMS, is_artifact_file, unregistered
+
+    res = snakemake(tiny_run, REPO / "configs" / "tiny.yaml")  # rebuild what earlier tests removed
+    assert res.returncode == 0, res.stderr[-4000:]
+    written = [
+        p.relative_to(tiny_run).as_posix()
+        for d in ("figures/tiny", "results/tiny/tables")
+        for p in (tiny_run / d).iterdir()
+    ]
+    assert unregistered([p for p in written if is_artifact_file(p)], "tiny", ITEMS) == []
+    manifest = json.loads((tiny_run / "results/tiny/artifact/manifest.json").read_text())["items"]
+    assert {m["key"] for m in manifest} == {i.key for i in ITEMS}
+    res = snakemake(tiny_run, REPO / "configs" / "tiny.yaml", "--report", str(tmp_path / "report.zip"))
+    assert res.returncode == 0, res.stderr[-4000:]
+    in_report = {n.rsplit("/", 1)[-1] for n in zipfile.ZipFile(tmp_path / "report.zip").namelist()}
+    for m in manifest:
+        assert m["report_file"].rsplit("/", 1)[-1] in in_report, m["key"]
+    if shutil.which("latexmk") is None:
+        pytest.skip("latexmk not installed: paper.pdf not built")
+    from delex.artifact.document import included_files
+
+    assert (tiny_run / "results/tiny/paper.pdf").read_bytes()[:5] == b"%PDF-"
+    read = included_files((tiny_run / "results/tiny/paper/build/paper.fls").read_text(), tiny_run)
+    for m in manifest:
+        if m["paper_file"]:
+            assert m["paper_file"] in read, m["key"]
+
+
+def test_claims_table_on_the_tiny_run(tiny_run):
+    from delex.artifact.claims import CLAIMS, NOT_RUN, VERDICTS
+
+    claims = pd.read_csv(tiny_run / "results/tiny/claims/claims.csv")
+    assert list(claims["id"]) == [c.id for c in CLAIMS]
+    assert set(claims["verdict"]) <= set(VERDICTS)
+    by_id = claims.set_index("id")["verdict"]
+    assert by_id["ade_hardness_best"] == NOT_RUN and by_id["coh_insertion_deletion"] == NOT_RUN
+    assert by_id["cub_hardness_best"] != NOT_RUN  # its CSV is produced by the tiny run
+    assert (tiny_run / "figures/tiny/claims.tex").read_text().count("\\\\") >= len(CLAIMS)

@@ -1,0 +1,1 @@
+"""The regenerated paper artifact: registry of figures/tables, claims table, LaTeX sources."""
