@@ -1,0 +1,110 @@
+# Sanity checks of explanation metrics (SANITY.md): one job per (arch, run, method) makes the maps and
+# scores every metric on them (and on their blurred copy), then tables and figures. Only the classifiers of the main chain are read; nothing here feeds back.
+from delex.sanity.settings import DELIBERATIVE, METHODS, check_sanity
+
+SAN = config.get("sanity") or {"enabled": False}
+check_sanity(config)
+SAN_DIR = f"{R}/sanity"
+SAN_TABLES = [
+    "sanity_table1",
+    "sanity_table_a1",
+    "sanity_table2",
+    "sanity_table3",
+    "sanity_table_a2",
+    "sanity_table_a3",
+    "sanity_scores",
+]
+
+
+def sanity_files(pattern):
+    """Expand a results/<name>/sanity/ pattern over the explained (arch, run) pairs and methods."""
+    return [
+        f"{SAN_DIR}/{a}/run{r}/{pattern.format(method=m)}"
+        for a in SAN["archs"]
+        for r in SAN["runs"]
+        for m in SAN["methods"]
+    ]
+
+
+def sanity_outputs():
+    """Tables and figures of the sanity branch; nothing when `sanity.enabled` is false."""
+    if not SAN.get("enabled", False):
+        return []
+    tables = [f"{R}/tables/{t}.{e}" for t in SAN_TABLES for e in ("csv", "md", "tex")]
+    figs = [f for n in (2, 3, 4) for f in figure_files(f"sanity_figure{n}")]
+    return tables + figs
+
+
+rule sanity_method:
+    input:
+        model=f"{R}/models/{{arch}}/run{{run}}/model.pt",
+        data=f"{R}/prepared.npz",
+    output:
+        maps=f"{SAN_DIR}/{{arch}}/run{{run}}/maps/{{method}}.npz",
+        scores=f"{SAN_DIR}/{{arch}}/run{{run}}/scores/{{method}}.csv",
+        curves=f"{SAN_DIR}/{{arch}}/run{{run}}/curves/{{method}}.npz",
+    log:
+        f"{LOG}/sanity/{{arch}}_run{{run}}_{{method}}.log",
+    benchmark:
+        f"{BENCH}/sanity/{{arch}}_run{{run}}_{{method}}.tsv"
+    wildcard_constraints:
+        method="|".join(METHODS + DELIBERATIVE),
+    conda:
+        "../envs/delex.yaml"
+    threads: 1
+    resources:
+        gpu=1,
+    params:
+        n_images=SAN.get("n_images"),
+        seed=SAN.get("seed"),
+        batch=SAN.get("batch"),
+        blurred=lambda wc: wc.method in (SAN.get("blurred") or []),
+        settings=sorted((SAN.get("method_settings") or {}).items()),
+        metrics=sorted((SAN.get("metrics") or {}).items()),
+        device=config.get("device", "auto"),
+        code=source_hash("sanity", "deliberative.py", "insecurity.py", "attribution"),
+    script:
+        "../scripts/sanity_method.py"
+
+
+rule sanity_tables:
+    input:
+        scores=sanity_files("scores/{method}.csv"),
+    output:
+        [f"{R}/tables/{t}.{e}" for t in SAN_TABLES for e in ("csv", "md", "tex")],
+    log:
+        f"{LOG}/sanity/tables.log",
+    benchmark:
+        f"{BENCH}/sanity/tables.tsv"
+    conda:
+        "../envs/delex.yaml"
+    params:
+        tables=f"{R}/tables",
+        methods=SAN.get("methods"),
+        blurred=SAN.get("blurred"),
+        percentiles=(SAN.get("metrics") or {}).get("percentiles"),
+        code=source_hash("sanity"),
+    script:
+        "../scripts/sanity_tables.py"
+
+
+rule sanity_figures:
+    input:
+        scores=sanity_files("scores/{method}.csv"),
+        curves=sanity_files("curves/{method}.npz"),
+        maps=sanity_files("maps/{method}.npz"),
+    output:
+        [f for n in (2, 3, 4) for f in figure_files(f"sanity_figure{n}")],
+    log:
+        f"{LOG}/sanity/figures.log",
+    benchmark:
+        f"{BENCH}/sanity/figures.tsv"
+    conda:
+        "../envs/delex.yaml"
+    params:
+        figures=FIG,
+        methods=SAN.get("methods"),
+        blurred=SAN.get("blurred"),
+        code=source_hash("sanity", "plots"),
+    script:
+        "../scripts/sanity_figures.py"
