@@ -69,7 +69,7 @@ def _leaf(layer: nn.Module, a: torch.Tensor, rel: torch.Tensor, gamma: float, ep
         z = _stab(conv(a, layer.weight) - conv(lo, wp) - conv(hi, wn), eps)
         s = (rel / z).detach()
         (z * s).sum().backward()
-        return (a * a.grad - lo * lo.grad - hi * hi.grad).detach()
+        return (a * a.grad + lo * lo.grad + hi * hi.grad).detach()  # the grads carry the minus signs
     if isinstance(layer, nn.Conv2d | nn.Linear):
         w = layer.weight + gamma * layer.weight.clamp(min=0) if isinstance(layer, nn.Conv2d) else layer.weight
         b = layer.bias

@@ -65,8 +65,11 @@ def reliability_table(scores: pd.DataFrame, methods) -> pd.DataFrame:
             for r in reliability(g, metrics):
                 rows.append({"arch": arch, "run": run, "method": variant, **r})
     long = pd.DataFrame(rows)
-    wide = long.pivot_table(index=KEYS + ["pair", "kind"], columns="method", values="r", sort=False, dropna=False)
-    return wide.reindex(columns=[m for m in methods if m in wide.columns]).reset_index()
+    wide = long.pivot_table(index=KEYS + ["pair"], columns="method", values="r", sort=False, dropna=False)
+    wide = wide.reindex(columns=[m for m in methods if m in wide.columns]).reset_index()
+    kind = long.drop_duplicates("pair").set_index("pair")["kind"]
+    wide.insert(len(KEYS) + 1, "kind", wide["pair"].map(kind))
+    return wide
 
 
 def binarized_reliability(scores: pd.DataFrame, methods, level: str = "bin50") -> pd.DataFrame:
