@@ -5,6 +5,10 @@ from delex.sanity.settings import DELIBERATIVE, METHODS, check_sanity
 SAN = config.get("sanity") or {"enabled": False}
 check_sanity(config)
 SAN_DIR = f"{R}/sanity"
+SAN_SOURCE = SAN.get("source", "chain")
+SAN_DATA = (
+    f"{R}/prepared.npz" if SAN_SOURCE == "chain" else f"{SAN_DIR}/imagenet_val.npz"
+)
 SAN_TABLES = [
     "sanity_table1",
     "sanity_table_a1",
@@ -35,10 +39,43 @@ def sanity_outputs():
     return tables + figs
 
 
+rule sanity_all:
+    """Only the sanity branch (e.g. with configs/imagenet_val.yaml, which trains nothing)."""
+    input:
+        sanity_outputs(),
+
+
+rule sanity_imagenet_data:
+    output:
+        f"{SAN_DIR}/imagenet_val.npz",
+    log:
+        f"{LOG}/sanity/imagenet_val.log",
+    benchmark:
+        f"{BENCH}/sanity/imagenet_val.tsv"
+    conda:
+        "../envs/delex.yaml"
+    params:
+        root=(SAN.get("imagenet") or {}).get("root"),
+        resize=(SAN.get("imagenet") or {}).get("resize", 256),
+        crop=(SAN.get("imagenet") or {}).get("crop", 224),
+        n_images=SAN.get("n_images"),
+        seed=SAN.get("seed"),
+        code=source_hash("sanity/imagenet.py", "datasets/geometry.py"),
+    script:
+        "../scripts/sanity_imagenet_data.py"
+
+
+def sanity_model(wc):
+    """The checkpoint of the main chain; nothing for torchvision weights (source imagenet)."""
+    if SAN_SOURCE == "chain":
+        return {"model": f"{R}/models/{wc.arch}/run{wc.run}/model.pt"}
+    return {}
+
+
 rule sanity_method:
     input:
-        model=f"{R}/models/{{arch}}/run{{run}}/model.pt",
-        data=f"{R}/prepared.npz",
+        unpack(sanity_model),
+        data=SAN_DATA,
     output:
         maps=f"{SAN_DIR}/{{arch}}/run{{run}}/maps/{{method}}.npz",
         scores=f"{SAN_DIR}/{{arch}}/run{{run}}/scores/{{method}}.csv",
@@ -58,6 +95,7 @@ rule sanity_method:
         n_images=SAN.get("n_images"),
         seed=SAN.get("seed"),
         batch=SAN.get("batch"),
+        source=SAN_SOURCE,
         blurred=lambda wc: wc.method in (SAN.get("blurred") or []),
         settings=sorted((SAN.get("method_settings") or {}).items()),
         metrics=sorted((SAN.get("metrics") or {}).items()),

@@ -10,18 +10,18 @@ import torch
 from tqdm.auto import tqdm
 
 from delex import io
-from delex.models.checkpoint import load_models
 from delex.models.training import normalise, resolve_device
 from delex.sanity.evaluate import MetricSettings, score_maps, select_images
 from delex.sanity.maps import blur_maps
 from delex.sanity.methods import MethodSettings, explain_batch
+from delex.sanity.models import load_explained
 from delex.sanity.settings import BLUR_SUFFIX
 from delex.smk import job
 
 smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk) as log:
     device = resolve_device(smk.params.device)
-    clf, pred, _ = load_models(smk.input.model, device)
+    clf, pred = load_explained(smk.params.source, smk.wildcards.arch, smk.input.get("model"), device)
     data = io.load_npz(smk.input.data)
     idx = select_images(data, smk.params.n_images, smk.params.seed)
     st = MethodSettings.from_config({**dict(smk.params.settings), "batch": smk.params.batch})
@@ -56,7 +56,7 @@ with job(smk) as log:
     for variant, m in variants.items():
         mgen = torch.Generator(device=device).manual_seed(smk.params.seed)  # same noise for every variant
         scores, cur = score_maps(
-            clf, x, target, m, boxes, mst, mgen, progress=lambda it: tqdm(list(it), desc=variant)
+            clf, x, target, m, boxes, mst, mgen, progress=lambda it, v=variant: tqdm(list(it), desc=v)
         )
         scores.insert(0, "image_index", idx)
         scores.insert(0, "variant", variant)

@@ -55,9 +55,17 @@ def _scores(n=12, seed=0):
     for kind in ("insertion", "deletion"):
         for i, (b, m) in enumerate(CONFIGS):
             rows[f"{kind}:{config_name(b, m)}"] = base + (0.01 * i if kind == "insertion" else -base * i)
-    rows.update({"avg_drop:real": -base, "avg_drop:bin50": base, "increase:real": (base > 0.5) * 1.0,
-                 "pointing:0px": (base > 0.5) * 1.0, "pointing:15px": (base > 0.3) * 1.0,
-                 "road_morf": -base, "road_lerf": base})
+    rows.update(
+        {
+            "avg_drop:real": -base,
+            "avg_drop:bin50": base,
+            "increase:real": (base > 0.5) * 1.0,
+            "pointing:0px": (base > 0.5) * 1.0,
+            "pointing:15px": (base > 0.3) * 1.0,
+            "road_morf": -base,
+            "road_lerf": base,
+        }
+    )
     df = pd.DataFrame(rows)
     df.insert(0, "variant", "m")
     df.insert(0, "run", 0)

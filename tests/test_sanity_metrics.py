@@ -35,7 +35,9 @@ def test_deletion_and_insertion_follow_the_closed_form():
     i = P.curves(model, x, torch.tensor([0]), maps, zero, "insertion", steps)[0].numpy()
     np.testing.assert_allclose(d, expect_del, atol=1e-6)
     np.testing.assert_allclose(i, expect_ins, atol=1e-6)
-    assert P.auc(torch.from_numpy(d)).item() == pytest.approx(np.trapezoid(expect_del, dx=1 / steps), abs=1e-6)
+    assert P.auc(torch.from_numpy(d)).item() == pytest.approx(
+        np.trapezoid(expect_del, dx=1 / steps), abs=1e-6
+    )
 
 
 def test_region_mode_removes_the_square_around_each_pixel():
@@ -60,8 +62,12 @@ def test_blur_of_a_constant_image_changes_nothing():
 
 def test_batched_curves_equal_the_one_step_loop():
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.Flatten(),
-                                torch.nn.Linear(4 * S * S, 5)).eval()
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3, padding=1),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * S * S, 5),
+    ).eval()
     x, maps = torch.randn(3, 3, S, S), torch.rand(3, S, S)
     maps[0, :4] = 0.5  # ties
     tgt = torch.tensor([0, 3, 4])
@@ -76,8 +82,16 @@ def test_batched_curves_equal_the_one_step_loop():
 def test_uniform_noise_is_averaged_over_draws():
     model, region = _toy()
     x = torch.ones(2, 3, S, S)
-    out = P.all_curves(model, x, torch.zeros(2, dtype=torch.long), region[None].repeat(2, 1, 1),
-                       torch.Generator().manual_seed(0), steps=4, region=3, noise_draws=3)
+    out = P.all_curves(
+        model,
+        x,
+        torch.zeros(2, dtype=torch.long),
+        region[None].repeat(2, 1, 1),
+        torch.Generator().manual_seed(0),
+        steps=4,
+        region=3,
+        noise_draws=3,
+    )
     assert len(out) == 12 and all(v.shape == (2, 5) for v in out.values())
     # deletion to uniform noise: the end point is the region mean of noise, normalised; differs by draw
     end = out[("deletion", "uniform", "pixel")][:, -1]

@@ -52,7 +52,13 @@ def figure3(maps: dict[str, np.ndarray], n_sample: int = 20000, seed: int = 0):
     return fig
 
 
-def figure4(curves: dict[str, dict[str, np.ndarray]], table: pd.DataFrame, blurred: list[str], insertion: str, deletion: str):
+def figure4(
+    curves: dict[str, dict[str, np.ndarray]],
+    table: pd.DataFrame,
+    blurred: list[str],
+    insertion: str,
+    deletion: str,
+):
     """Insertion and deletion curves of every method with the blurred IG / SmoothGrad (dashed), and the
     mean scores table (original values of blurred methods in brackets)."""
     fig, axes = subplots(2, 2, figsize=(10, 7.5), gridspec_kw={"height_ratios": [1.2, 1]})

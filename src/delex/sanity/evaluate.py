@@ -48,20 +48,42 @@ def score_maps(model, x, target, maps, boxes, st: MetricSettings, generator: tor
     cols: dict[str, np.ndarray] = {}
     curves: dict[str, np.ndarray] = {}
     ins_del = perturbation.all_curves(
-        model, x, target, maps, generator, st.steps, st.region, st.noise_draws,
-        (st.blur_kernel, st.blur_sigma), st.batch, progress,
+        model,
+        x,
+        target,
+        maps,
+        generator,
+        st.steps,
+        st.region,
+        st.noise_draws,
+        (st.blur_kernel, st.blur_sigma),
+        st.batch,
+        progress,
     )
     for (kind, base, mode), c in ins_del.items():
         name = f"{kind}:{perturbation.config_name(base, mode)}"
         cols[name] = perturbation.auc(c).numpy()
         curves[name] = c.numpy()
-    for level, (d, inc) in average_drop.average_drop_scores(model, x, target, maps, st.percentiles, st.batch).items():
+    for level, (d, inc) in average_drop.average_drop_scores(
+        model, x, target, maps, st.percentiles, st.batch
+    ).items():
         cols[f"avg_drop:{level}"] = d.numpy()
         cols[f"increase:{level}"] = inc.numpy()
     for tol in st.tolerances:
-        cols[f"pointing:{tol:g}px"] = pointing_game.hits(maps, torch.as_tensor(boxes), float(tol)).cpu().numpy()
+        cols[f"pointing:{tol:g}px"] = (
+            pointing_game.hits(maps, torch.as_tensor(boxes), float(tol)).cpu().numpy()
+        )
     rc = road.road_curves(
-        model, x, target, maps, generator, st.road_levels, st.road_noise, st.batch, st.road_tol, st.road_max_iter
+        model,
+        x,
+        target,
+        maps,
+        generator,
+        st.road_levels,
+        st.road_noise,
+        st.batch,
+        st.road_tol,
+        st.road_max_iter,
     )
     for order, c in rc.items():
         cols[f"road_{order}"] = road.road_score(c).numpy()

@@ -107,7 +107,9 @@ def _propagate(m: nn.Module, a: torch.Tensor, rel_fn, gamma: float, eps: float, 
 
         return h, back_seq
     if isinstance(m, Bottleneck):
-        h, b1 = _propagate(nn.Sequential(m.conv1, m.relu, m.conv2, m.relu, m.conv3), a, rel_fn, gamma, eps, state)
+        h, b1 = _propagate(
+            nn.Sequential(m.conv1, m.relu, m.conv2, m.relu, m.conv3), a, rel_fn, gamma, eps, state
+        )
         if m.downsample is not None:
             skip, b2 = _propagate(m.downsample, a, rel_fn, gamma, eps, state)
         else:
@@ -134,7 +136,11 @@ def lrp(model: nn.Module, x: torch.Tensor, target: torch.Tensor, gamma: float = 
     if hasattr(feats, "conv1") and not isinstance(feats, nn.Sequential):  # plain torchvision ResNet
         raise TypeError("lrp expects a SplitClassifier (features and head as nn.Sequential)")
     with torch.enable_grad():
-        seq = nn.Sequential(*feats, *net.head) if isinstance(feats, nn.Sequential) else nn.Sequential(feats, net.head)
+        seq = (
+            nn.Sequential(*feats, *net.head)
+            if isinstance(feats, nn.Sequential)
+            else nn.Sequential(feats, net.head)
+        )
         logits, back = _propagate(seq, x, None, gamma, eps, state)
         rel = torch.zeros_like(logits)
         rel.scatter_(1, target[:, None], logits.gather(1, target[:, None]))

@@ -64,7 +64,11 @@ def _gradcam(model, x, target, st):
 def _ig(model, x, target, st):
     ig = IntegratedGradients(model)  # riemann_right: alpha = i / n (Captum's default is Gauss-Legendre)
     return ig.attribute(
-        x, torch.zeros_like(x), target=target, n_steps=st.ig_steps, method="riemann_right",
+        x,
+        torch.zeros_like(x),
+        target=target,
+        n_steps=st.ig_steps,
+        method="riemann_right",
         internal_batch_size=st.batch,
     )
 
@@ -72,15 +76,24 @@ def _ig(model, x, target, st):
 def _smoothgrad(model, x, target, st):
     nt = NoiseTunnel(Saliency(model))  # signed gradients: Saliency takes |grad| unless abs=False
     return nt.attribute(
-        x, nt_type="smoothgrad", nt_samples=st.smoothgrad_samples, stdevs=st.smoothgrad_sigma,
-        target=target, abs=False, nt_samples_batch_size=st.batch,
+        x,
+        nt_type="smoothgrad",
+        nt_samples=st.smoothgrad_samples,
+        stdevs=st.smoothgrad_sigma,
+        target=target,
+        abs=False,
+        nt_samples_batch_size=st.batch,
     )
 
 
 def _occlusion(model, x, target, st):
     w, s = st.occlusion_window, st.occlusion_stride
     return Occlusion(model).attribute(
-        x, sliding_window_shapes=(3, w, w), strides=(3, s, s), baselines=0.0, target=target,
+        x,
+        sliding_window_shapes=(3, w, w),
+        strides=(3, s, s),
+        baselines=0.0,
+        target=target,
         perturbations_per_eval=st.batch,
     )
 

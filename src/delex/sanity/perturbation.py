@@ -145,6 +145,8 @@ def all_curves(
         acc = 0
         for _ in range(draws):
             bl = baseline_image(x, base, generator, blur)
-            acc = acc + curves(model, x, target, maps, bl, kind, steps, region if mode == "region" else 1, batch)
+            acc = acc + curves(
+                model, x, target, maps, bl, kind, steps, region if mode == "region" else 1, batch
+            )
         out[(kind, base, mode)] = (acc / draws).cpu()
     return out

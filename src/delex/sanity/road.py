@@ -38,7 +38,9 @@ def _pyramid_fill(x: torch.Tensor, known: torch.Tensor) -> torch.Tensor:
         return known * x + (1 - known) * mean
     xs = F.avg_pool2d(x * known, 2, ceil_mode=True)
     ws = F.avg_pool2d(known, 2, ceil_mode=True)
-    coarse = _pyramid_fill(torch.where(ws > 0, xs / ws.clamp(min=1e-12), torch.zeros_like(xs)), (ws > 0).to(x))
+    coarse = _pyramid_fill(
+        torch.where(ws > 0, xs / ws.clamp(min=1e-12), torch.zeros_like(xs)), (ws > 0).to(x)
+    )
     up = F.interpolate(coarse, size=(h, w), mode="bilinear", align_corners=False)
     return known * x + (1 - known) * up
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from delex.errors import ConfigError
+
 # Names only (no Captum import here: the Snakefile reads this module at parse time).
 METHODS = ("gradcam", "integrated_gradients", "smoothgrad", "lrp", "occlusion", "rise")
 DELIBERATIVE = ("difficulty", "ambiguity")
@@ -15,15 +16,32 @@ def check_sanity(config: dict) -> None:
     san = config.get("sanity") or {}
     if not san.get("enabled", False):
         return
+    for m in san["methods"]:
+        if m not in METHODS + DELIBERATIVE:
+            raise ConfigError(f"sanity.methods: unknown {m!r}; choose from {METHODS + DELIBERATIVE}")
+    if san.get("source", "chain") == "imagenet":
+        root = (san.get("imagenet") or {}).get("root")
+        if not root:
+            raise ConfigError("sanity.imagenet.root: required when sanity.source is 'imagenet'")
+        bad = [m for m in san["methods"] if m in DELIBERATIVE]
+        if bad:
+            raise ConfigError(
+                f"sanity.methods: {bad} need the hardness predictor of the main chain (source: chain)"
+            )
+        for arch in san["archs"]:
+            if arch not in ("vgg16", "resnet50"):
+                raise ConfigError(f"sanity.archs: {arch!r}: ImageNet source supports vgg16 and resnet50")
+        return check_blurred(san)
     for arch in san["archs"]:
         if arch not in config["explain"]["architectures"]:
             raise ConfigError(f"sanity.archs: {arch!r} is not trained (add it to explain.architectures)")
     for run in san["runs"]:
         if run not in config["runs"]:
             raise ConfigError(f"sanity.runs: run {run} is not in runs {config['runs']}")
-    for m in san["methods"]:
-        if m not in METHODS + DELIBERATIVE:
-            raise ConfigError(f"sanity.methods: unknown {m!r}; choose from {METHODS + DELIBERATIVE}")
+    check_blurred(san)
+
+
+def check_blurred(san: dict) -> None:
     for m in san["blurred"]:
         if m not in san["methods"]:
             raise ConfigError(f"sanity.blurred: {m!r} must also be listed in sanity.methods")

@@ -44,15 +44,25 @@ def consistency_per_method(scores: pd.DataFrame, methods) -> pd.DataFrame:
         for kind in ("insertion", "deletion"):
             m = consistency_matrix(g, [f"{kind}:{c}" for c in CONFIG_NAMES])
             for c, row in zip(CONFIG_NAMES, m.to_numpy(), strict=True):
-                rows.append({"arch": arch, "run": run, "method": variant, "kind": kind, "config": c,
-                             **dict(zip(CONFIG_NAMES, row, strict=True))})
+                rows.append(
+                    {
+                        "arch": arch,
+                        "run": run,
+                        "method": variant,
+                        "kind": kind,
+                        "config": c,
+                        **dict(zip(CONFIG_NAMES, row, strict=True)),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def consistency_mean(per_method: pd.DataFrame) -> pd.DataFrame:
     """Table 1: the per-method matrices averaged over methods (NaN-free entries)."""
     out = per_method.groupby(KEYS + ["kind", "config"], sort=False)[CONFIG_NAMES].mean().reset_index()
-    out.insert(len(KEYS) + 2, "n_methods", per_method.groupby(KEYS + ["kind", "config"], sort=False).size().values)
+    out.insert(
+        len(KEYS) + 2, "n_methods", per_method.groupby(KEYS + ["kind", "config"], sort=False).size().values
+    )
     return out
 
 
