@@ -53,9 +53,7 @@ def main() -> None:
     maps = torch.rand(a.images, a.size, a.size, generator=g, device=dev)
     maps[:, : a.size // 2] = 0.0  # half the map tied at zero, as sparse maps are
     tgt = torch.zeros(a.images, dtype=torch.long, device=dev)
-    print(
-    print(f"model: {src}; {a.images} images, {a.size} px, {a.steps} steps, {dev}, {a.threads} threads")
-    )
+    print(print(f"model: {src}; {a.images} images, {a.size} px, {a.steps} steps, {dev}, {a.threads} threads"))
     print(f"{'configuration':<28}{'batched s':>10}{'loop s':>10}{'speed-up':>10}{'max |dAUC|':>12}")
     worst, total_b, total_l = 0.0, 0.0, 0.0
     for kind in ("insertion", "deletion"):
