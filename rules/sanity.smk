@@ -1,42 +1,7 @@
 # Sanity checks of explanation metrics (SANITY.md): one job per (arch, run, method) makes the maps and
-# scores every metric on them (and on their blurred copy), then tables and figures. Only the classifiers of the main chain are read; nothing here feeds back.
-from delex.sanity.settings import DELIBERATIVE, METHODS, check_sanity
-
-SAN = config.get("sanity") or {"enabled": False}
-check_sanity(config)
-SAN_DIR = f"{R}/sanity"
-SAN_SOURCE = SAN.get("source", "chain")
-SAN_DATA = (
-    f"{R}/prepared.npz" if SAN_SOURCE == "chain" else f"{SAN_DIR}/imagenet_val.npz"
-)
-SAN_TABLES = [
-    "sanity_table1",
-    "sanity_table_a1",
-    "sanity_table2",
-    "sanity_table3",
-    "sanity_table_a2",
-    "sanity_table_a3",
-    "sanity_scores",
-]
-
-
-def sanity_files(pattern):
-    """Expand a results/<name>/sanity/ pattern over the explained (arch, run) pairs and methods."""
-    return [
-        f"{SAN_DIR}/{a}/run{r}/{pattern.format(method=m)}"
-        for a in SAN["archs"]
-        for r in SAN["runs"]
-        for m in SAN["methods"]
-    ]
-
-
-def sanity_outputs():
-    """Tables and figures of the sanity branch; nothing when `sanity.enabled` is false."""
-    if not SAN.get("enabled", False):
-        return []
-    tables = [f"{R}/tables/{t}.{e}" for t in SAN_TABLES for e in ("csv", "md", "tex")]
-    figs = [f for n in (2, 3, 4) for f in figure_files(f"sanity_figure{n}")]
-    return tables + figs
+# scores every metric on them (and on their blurred copy), then tables and figures. Only the
+# classifiers of the main chain are read; nothing here feeds back.
+include: "sanity_common.smk"
 
 
 rule sanity_all:
@@ -63,13 +28,6 @@ rule sanity_imagenet_data:
         code=source_hash("sanity/imagenet.py", "datasets/geometry.py"),
     script:
         "../scripts/sanity_imagenet_data.py"
-
-
-def sanity_model(wc):
-    """The checkpoint of the main chain; nothing for torchvision weights (source imagenet)."""
-    if SAN_SOURCE == "chain":
-        return {"model": f"{R}/models/{wc.arch}/run{wc.run}/model.pt"}
-    return {}
 
 
 rule sanity_method:
@@ -117,7 +75,6 @@ rule sanity_tables:
     conda:
         "../envs/delex.yaml"
     params:
-        tables=f"{R}/tables",
         methods=SAN.get("methods"),
         blurred=SAN.get("blurred"),
         percentiles=(SAN.get("metrics") or {}).get("percentiles"),
@@ -140,7 +97,6 @@ rule sanity_figures:
     conda:
         "../envs/delex.yaml"
     params:
-        figures=FIG,
         methods=SAN.get("methods"),
         blurred=SAN.get("blurred"),
         code=source_hash("sanity", "plots"),

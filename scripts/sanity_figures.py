@@ -1,5 +1,7 @@
 """Figures 2-4 of the sanity checks, for the first explained classifier (arch, run)."""
 
+from pathlib import Path
+
 from delex import io
 from delex.plots import sanity as P
 from delex.plots.style import close
@@ -24,7 +26,7 @@ with job(smk) as log:
     arch, run = first.split("/")
     table = T.summary_scores(scores[(scores["arch"] == arch) & (scores["run"] == int(run[3:]))])
     methods = list(smk.params.methods)
-    out = smk.params.figures
+    out = str(Path(smk.output[0]).parent)
     fig = P.figure2({m: curves[m] for m in methods})
     io.save_figure(fig, [f"{out}/sanity_figure2.pdf", f"{out}/sanity_figure2.png"])
     close(fig)

@@ -1,5 +1,7 @@
 """Tables 1, 2, 3 and A1-A3 of the sanity checks, and every method's mean scores (Figure 4's table)."""
 
+from pathlib import Path
+
 from delex.sanity import tables as T
 from delex.smk import job
 from delex.tables import write_table
@@ -8,7 +10,7 @@ smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk) as log:
     scores = T.load_scores(smk.input.scores)
     methods = list(smk.params.methods)
-    out = smk.params.tables
+    out = str(Path(smk.output[0]).parent)
     per_method = T.consistency_per_method(scores, methods)
     tables = {
         "sanity_table1": (
