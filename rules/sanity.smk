@@ -102,3 +102,36 @@ rule sanity_figures:
         code=source_hash("sanity", "plots"),
     script:
         "../scripts/sanity_figures.py"
+
+
+rule sanity_randomization:
+    input:
+        unpack(sanity_model),
+        data=SAN_DATA,
+        maps=lambda wc: [
+            f"{SAN_DIR}/{wc.arch}/run{wc.run}/maps/{m}.npz" for m in SAN["methods"]
+        ],
+    output:
+        multiext(f"{SAN_DIR}/{{arch}}/run{{run}}/randomization", ".csv", ".md", ".tex"),
+    log:
+        f"{LOG}/sanity/randomization_{{arch}}_run{{run}}.log",
+    benchmark:
+        f"{BENCH}/sanity/randomization_{{arch}}_run{{run}}.tsv"
+    conda:
+        "../envs/delex.yaml"
+    threads: 1
+    resources:
+        gpu=1,
+    params:
+        source=SAN_SOURCE,
+        seed=SAN.get("seed"),
+        batch=SAN.get("batch"),
+        layers=(SAN.get("randomization") or {}).get("layers", 3),
+        modes=(SAN.get("randomization") or {}).get(
+            "modes", ["cascading", "independent"]
+        ),
+        settings=sorted((SAN.get("method_settings") or {}).items()),
+        device=config.get("device", "auto"),
+        code=source_hash("sanity", "deliberative.py", "insecurity.py", "attribution"),
+    script:
+        "../scripts/sanity_randomization.py"

@@ -35,6 +35,13 @@ def sanity_outputs():
         return []
     tables = [f"{R}/tables/{t}.{e}" for t in SAN_TABLES for e in ("csv", "md", "tex")]
     figs = [f for n in (2, 3, 4) for f in figure_files(f"sanity_figure{n}")]
+    if (SAN.get("randomization") or {}).get("enabled", False):
+        tables += [
+            f"{SAN_DIR}/{a}/run{r}/randomization.{e}"
+            for a in SAN["archs"]
+            for r in SAN["runs"]
+            for e in ("csv", "md", "tex")
+        ]
     return tables + figs
 
 

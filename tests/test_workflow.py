@@ -164,3 +164,6 @@ def test_sanity_branch_outputs(tiny_run):
     assert t2.drop(columns=["arch", "run", "pair", "kind"]).stack().between(-1, 1).all()
     t1 = pd.read_csv(tables / "sanity_table1.csv")
     assert len(t1) == 2 * 2 * 6  # arch x (insertion, deletion) x 6 configurations
+    rnd = pd.read_csv(tiny_run / "results" / "tiny" / "sanity" / "vgg16" / "run0" / "randomization.csv")
+    assert len(rnd) == 8 * 2 * 2  # methods x modes x top 2 layers
+    assert rnd["ssim"].between(-1, 1).all()
