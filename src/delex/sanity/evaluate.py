@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from delex.sanity import average_drop, perturbation, pointing_game, road
+from delex.sanity import average_drop, localisation, perturbation, pointing_game, road
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,14 @@ class MetricSettings:
     road_noise: float = 0.01
     road_max_iter: int = 2000
     road_tol: float = 1e-6
+    iou_thresholds: tuple = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    wsl_threshold: float = 0.5
     batch: int = 64
 
     @classmethod
     def from_config(cls, cfg: dict) -> MetricSettings:
         kw = {k: cfg[k] for k in cls.__dataclass_fields__ if k in cfg}
-        for k in ("percentiles", "tolerances", "road_levels"):
+        for k in ("percentiles", "tolerances", "road_levels", "iou_thresholds"):
             if k in kw:
                 kw[k] = tuple(kw[k])
         return cls(**kw)
@@ -73,6 +75,10 @@ def score_maps(model, x, target, maps, boxes, st: MetricSettings, generator: tor
         cols[f"pointing:{tol:g}px"] = (
             pointing_game.hits(maps, torch.as_tensor(boxes), float(tol)).cpu().numpy()
         )
+    m_np, b_np = maps.detach().cpu().numpy(), np.asarray(boxes, dtype=np.float64)
+    for t, v in zip(st.iou_thresholds, localisation.iou_sweep(m_np, b_np, st.iou_thresholds).T, strict=True):
+        cols[f"iou:{t:g}"] = v
+    cols["wsl"] = localisation.wsl(m_np, b_np, st.wsl_threshold)
     rc = road.road_curves(
         model,
         x,

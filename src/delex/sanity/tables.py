@@ -126,10 +126,16 @@ def summary_scores(scores: pd.DataFrame) -> pd.DataFrame:
     """Figure 4's table (and every method's means): mean per-image score of each primary metric, plus
     Increase in Confidence and ROAD-LeRF; pointing and Average Drop in percent."""
     metrics = {**primary(scores), "increase": "increase:real", "road_lerf": "road_lerf"}
+    if "iou:0.5" in scores:
+        metrics["iou@0.5"] = "iou:0.5"
+    if "wsl" in scores:
+        metrics["wsl"] = "wsl"
     g = scores.groupby(KEYS + ["variant"], sort=False)[list(metrics.values())].mean()
     g.columns = list(metrics)
     g["pointing"] *= 100.0
     g["increase"] *= 100.0
+    if "wsl" in g:
+        g["wsl"] *= 100.0
     g.insert(0, "n_images", scores.groupby(KEYS + ["variant"], sort=False).size())
     return g.reset_index().rename(columns={"variant": "method"})
 
