@@ -168,4 +168,4 @@ def test_sanity_branch_outputs(tiny_run):
     assert len(t1) == 2 * 2 * 6  # arch x (insertion, deletion) x 6 configurations
     rnd = pd.read_csv(tiny_run / "results" / "tiny" / "sanity" / "vgg16" / "run0" / "randomization.csv")
     assert len(rnd) == 8 * 2 * 2  # methods x modes x top 2 layers
-    assert rnd["ssim"].between(-1, 1).all()
+    assert rnd["ssim"].between(-1 - 1e-6, 1 + 1e-6).all()  # float rounding of identical maps

@@ -46,6 +46,7 @@ def schedule(names: list[str], mode: str, n_layers: int) -> list[tuple[str, list
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per image (Spearman rho, SSIM) between maps a and b (N, H, W) in [0, 1]; NaN rho where a map is
     constant."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     rho = np.full(len(a), np.nan)
     ssim = np.empty(len(a))
     for i in range(len(a)):
