@@ -13,6 +13,7 @@ include: "rules/train.smk"
 include: "rules/explain.smk"
 include: "rules/evaluate.smk"
 include: "rules/figures.smk"
+include: "rules/sanity.smk"
 include: "rules/artifact.smk"
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -125,6 +126,9 @@ def test_reduced_real_cub_subset(tmp_path, cub_mini):
     )
     cfg["robustness"]["shifts"] = [1]
     cfg["figures"]["qualitative_examples"] = 1
+    cfg["sanity"].update(n_images=3, methods=["gradcam", "difficulty"], blurred=[])
+    cfg["sanity"]["metrics"].update(steps=4, noise_draws=1, road_max_iter=10)
+    cfg["sanity"]["method_settings"].update(ig_steps=2, rise_masks=8)
     path = tmp_path / "cub.yaml"
     path.write_text(yaml.safe_dump(cfg))
     res = snakemake(tmp_path, path)
@@ -137,6 +141,34 @@ def test_reduced_real_cub_subset(tmp_path, cub_mini):
     assert summary["attribute_source"].endswith("class_attribute_labels_continuous.txt")
     at = pd.read_csv(tmp_path / "results" / "cub_mini" / "tables" / "precision_at_coverage.csv")
     assert len(at) == 5
+    sanity = pd.read_csv(
+        tmp_path / "results" / "cub_mini" / "sanity" / "vgg16" / "run0" / "scores" / "gradcam.csv"
+    )
+    assert len(sanity) == 3 and sanity["pointing:15px"].isin([0, 1]).all()  # real CUB boxes: defined
+
+
+def test_sanity_branch_outputs(tiny_run):
+    tables = tiny_run / "results" / "tiny" / "tables"
+    for stem in ("table1", "table_a1", "table2", "table3", "table_a2", "table_a3", "scores"):
+        for ext in ("csv", "md", "tex"):
+            assert (tables / f"sanity_{stem}.{ext}").exists(), stem
+    for n in (2, 3, 4):
+        for ext in ("pdf", "png"):
+            assert (tiny_run / "figures" / "tiny" / f"sanity_figure{n}.{ext}").stat().st_size > 1000
+    scores = pd.read_csv(tables / "sanity_scores.csv")
+    # 2 archs x (8 methods + 2 blurred copies), 4 images each
+    assert len(scores) == 2 * 10 and (scores["n_images"] == 4).all()
+    assert scores[["insertion", "deletion", "road_morf", "road_lerf"]].stack().between(0, 1).all()
+    assert scores[["pointing", "avg_drop", "increase"]].stack().between(0, 100).all()
+    t2 = pd.read_csv(tables / "sanity_table2.csv")
+    assert len(t2) == 2 * 10  # 10 pairs of 5 metrics per arch
+    r = t2.drop(columns=["arch", "run", "pair", "kind"]).to_numpy(dtype=float)
+    assert np.isfinite(r).any() and (np.abs(r[np.isfinite(r)]) <= 1 + 1e-9).all()  # NaN: undefined
+    t1 = pd.read_csv(tables / "sanity_table1.csv")
+    assert len(t1) == 2 * 2 * 6  # arch x (insertion, deletion) x 6 configurations
+    rnd = pd.read_csv(tiny_run / "results" / "tiny" / "sanity" / "vgg16" / "run0" / "randomization.csv")
+    assert len(rnd) == 8 * 2 * 2  # methods x modes x top 2 layers
+    assert rnd["ssim"].between(-1 - 1e-6, 1 + 1e-6).all()  # float rounding of identical maps
 
 
 def test_report_and_pdf_hold_every_figure_and_table(tiny_run, tmp_path):

@@ -19,6 +19,10 @@ def always(config: Mapping) -> bool:
     return True
 
 
+def _sanity_on(config: Mapping) -> bool:
+    return bool((config.get("sanity") or {}).get("enabled", False))
+
+
 @dataclass(frozen=True)
 class Item:
     """One figure/table of the artifact.
@@ -117,6 +121,22 @@ ITEMS: tuple[Item, ...] = (
     Item("triplets", "data", "{R}/groundtruth/triplets.csv", CUB, "Set-up (Section 5.1)"),
     Item("accuracy", "table", "{R}/tables/accuracy", CUB, "Set-up (Section 5.1)"),
     Item("training_curves", "figure", "{FIG}/training_curves", CUB, "Set-up (Section 5.1)"),
+    # the coherency study's sanity checks (rules/sanity.smk), on the main chain's classifiers
+    *(
+        Item(key, kind, src, SANITY, sub, number, enabled=_sanity_on)
+        for key, kind, src, sub, number in (
+            ("sanity_table1", "table", "{R}/tables/sanity_table1", "Internal consistency", "Table 1"),
+            ("sanity_table_a1", "table", "{R}/tables/sanity_table_a1", "Internal consistency", "Table A1/A4"),
+            ("sanity_table2", "table", "{R}/tables/sanity_table2", "Inter-method reliability", "Table 2"),
+            ("sanity_figure2", "figure", "{FIG}/sanity_figure2", "Metric curves and map values", "Figure 2"),
+            ("sanity_figure3", "figure", "{FIG}/sanity_figure3", "Metric curves and map values", "Figure 3"),
+            ("sanity_figure4", "figure", "{FIG}/sanity_figure4", "Blurred maps", "Figure 4"),
+            ("sanity_table3", "table", "{R}/tables/sanity_table3", "Binarized Average Drop", "Table 3"),
+            ("sanity_table_a2", "table", "{R}/tables/sanity_table_a2", "Binarized Average Drop", "Table A2"),
+            ("sanity_table_a3", "table", "{R}/tables/sanity_table_a3", "Binarized Average Drop", "Table A3"),
+            ("sanity_scores", "table", "{R}/tables/sanity_scores", "Scores per method", ""),
+        )
+    ),
     # the claims table of this artifact (rules/artifact.smk)
     Item("claims", "table", "{R}/claims/claims", CLAIMS, "Published vs reproduced", long=True),
 )
