@@ -18,6 +18,7 @@ import torch
 
 from delex.models.backbones import build_classifier
 from delex.models.checkpoint import load_models
+from delex.models.training import exact_float32
 from delex.sanity import perturbation as P
 
 
@@ -53,7 +54,10 @@ def main() -> None:
     maps = torch.rand(a.images, a.size, a.size, generator=g, device=dev)
     maps[:, : a.size // 2] = 0.0  # half the map tied at zero, as sparse maps are
     tgt = torch.zeros(a.images, dtype=torch.long, device=dev)
-    print(print(f"model: {src}; {a.images} images, {a.size} px, {a.steps} steps, {dev}, {a.threads} threads"))
+    print(f"model: {src}; {a.images} images, {a.size} px, {a.steps} steps, {dev}, {a.threads} threads")
+    exact_float32()  # as the workflow's jobs: TF32 off, so batched and loop agree to float32 rounding
+    bl0 = P.baseline_image(x, "zero", g)
+    P.curves(model, x[:1], tgt[:1], maps[:1], bl0[:1], "insertion", 2, 1, a.batch)  # warm-up (CUDA init)
     print(f"{'configuration':<28}{'batched s':>10}{'loop s':>10}{'speed-up':>10}{'max |dAUC|':>12}")
     worst, total_b, total_l = 0.0, 0.0, 0.0
     for kind in ("insertion", "deletion"):
