@@ -12,6 +12,7 @@ include: "rules/train.smk"
 include: "rules/explain.smk"
 include: "rules/evaluate.smk"
 include: "rules/figures.smk"
+include: "rules/ade.smk"
 
 
 rule all:

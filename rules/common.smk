@@ -59,6 +59,7 @@ def all_outputs():
         *figure_files("figure3_qualitative"),
         *figure_files("groundtruth_similarity"),
         *figure_files("training_curves"),
+        *ade_outputs(),
     ]
 
 

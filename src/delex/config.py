@@ -37,6 +37,9 @@ def check_config(config: dict) -> None:
         raise ConfigError("explain.coverages / explain.importance_coverage: need lo <= importance <= hi")
     if ex["n_candidates"] < ex["k_per_location"]:
         raise ConfigError("explain.k_per_location must not exceed explain.n_candidates")
+    from delex.ade_config import check_ade
+
+    check_ade(config)
 
 
 def experiments(config: dict) -> list[tuple[str, str, str]]:

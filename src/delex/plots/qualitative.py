@@ -47,6 +47,14 @@ def choose_insecurities(table, n_images: int, per_image: int = 2):
     return picks
 
 
+def evaluated_region(low_map: np.ndarray, size: int, n_in: int) -> tuple[np.ndarray, np.ndarray]:
+    """(upsampled map, region) of one insecurity exactly as evaluated: the n_in top-ranked pixels
+    (ties by raster order) where the map is positive."""
+    up = upsample(torch.from_numpy(np.asarray(low_map)[None]), size)
+    region = ((pixel_ranks(up)[0] < n_in).reshape(size, size) & (up[0] > 0)).numpy()
+    return up[0].numpy(), region
+
+
 def _example(images, labels, is_train, cls, rng):
     idx = np.flatnonzero((labels == cls) & is_train)
     return images[rng.choice(idx)] if len(idx) else np.zeros_like(images[0])
@@ -81,11 +89,7 @@ def qualitative_figure(expl, table, data, dataset, selected, n_examples: int, co
         img = data["images"][gi].transpose(1, 2, 0)
         for q in ins_rows:
             a, b = int(expl["ins_pair"][q, 0]), int(expl["ins_pair"][q, 1])
-            up = upsample(torch.from_numpy(expl["ins_map"][q][None]), size)
-            n_in = int(expl["region_sizes"][coverage_index])
-            # the region exactly as evaluated: the n_in top-ranked pixels (ties by raster order)
-            region = ((pixel_ranks(up)[0] < n_in).reshape(size, size) & (up[0] > 0)).numpy()
-            up = up[0].numpy()
+            up, region = evaluated_region(expl["ins_map"][q], size, int(expl["region_sizes"][coverage_index]))
             shared = common_parts(selected, a, b)
             ax = axes[row, 0]
             ax.imshow(img)
