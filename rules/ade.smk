@@ -5,6 +5,8 @@ from delex.ade_config import ade_model, ade_train, annotation_mapping
 ADE = config.get("ade") or {}
 ADE_ON = ADE.get("enabled", False)
 A = f"{R}/ade"
+# Figure 4 shows ResNet-50 insecurities, as in the paper (hardness score, gradient)
+FIG4_ARCH = "resnet50" if "resnet50" in ARCHS else DEFAULT["arch"]
 
 
 def ade_outputs():
@@ -173,7 +175,7 @@ rule ade_tables:
 
 rule ade_figure4:
     input:
-        expl=f"{A}/explain/{DEFAULT['arch']}/run{RUNS[0]}.npz",
+        expl=f"{A}/explain/{FIG4_ARCH}/run{RUNS[0]}.npz",
         data=f"{A}/prepared.npz",
         dataset=f"{A}/dataset.json",
         gt=f"{A}/groundtruth/groundtruth.npz",

@@ -119,6 +119,38 @@ STYLE: dict[int, tuple[tuple[int, int, int], str]] = {
 }
 
 
+# Families of related scenes. Shared objects look alike inside a family and differ between families
+# (bedroom carpet vs bathroom tiles), as in real scenes; so a shared object is evidence for the
+# family's scenes against the other candidates, and the ambiguity between two scenes of a family
+# sits on it.
+FAMILY = {
+    "bedroom": "home", "living_room": "home", "dining_room": "home", "kitchen": "wet", "bathroom": "wet",
+    "street": "urban", "highway": "urban", "barnyard": "rural", "vegetable_garden": "rural", "coast": "shore",
+}  # fmt: skip
+FAMILY_STYLE: dict[str, dict[int, tuple[tuple[int, int, int], str]]] = {
+    "home": {
+        WALL: ((205, 180, 140), "blotch"),
+        FLOOR: ((150, 100, 60), "planks"),
+        CEILING: ((240, 230, 210), "flat"),
+    },
+    "wet": {
+        WALL: ((215, 230, 240), "checks"),
+        FLOOR: ((120, 125, 135), "checks"),
+        CEILING: ((245, 245, 250), "flat"),
+    },
+    "urban": {
+        SKY: ((110, 160, 235), "gradient"),
+        GRASS: ((95, 135, 70), "noise"),
+        TREE: ((30, 90, 45), "blotch"),
+    },
+    "rural": {
+        SKY: ((175, 205, 215), "gradient"),
+        GRASS: ((130, 190, 50), "hstripes"),
+        TREE: ((70, 140, 30), "dots"),
+    },
+}
+
+
 @dataclass(frozen=True)
 class SyntheticScenesConfig:
     """Size of the twin: n_scenes of SCENES, images per scene, image height (width = aspect x height)."""
@@ -205,9 +237,9 @@ def _indoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.rand
         d.rectangle([x0, top + 2, x0 + rng.uniform(0.35, 0.6) * w, top + wall_h * 0.3], fill=CABINET)
     # furniture standing on the floor: (object, width, height) as fractions of the image
     sizes = {
-        BED: (0.5, 0.3), SOFA: (0.42, 0.24), ARMCHAIR: (0.2, 0.22), TABLE: (0.32, 0.16), CHAIR: (0.1, 0.24),
-        CABINET: (0.35, 0.22), STOVE: (0.2, 0.24), REFRIGERATOR: (0.17, 0.55), SINK: (0.2, 0.14),
-        TOILET: (0.13, 0.2), BATHTUB: (0.42, 0.16), LAMP: (0.08, 0.35),
+        BED: (0.62, 0.38), SOFA: (0.55, 0.32), ARMCHAIR: (0.25, 0.28), TABLE: (0.4, 0.2), CHAIR: (0.12, 0.3),
+        CABINET: (0.4, 0.28), STOVE: (0.25, 0.3), REFRIGERATOR: (0.2, 0.6), SINK: (0.25, 0.18),
+        TOILET: (0.18, 0.28), BATHTUB: (0.5, 0.22), LAMP: (0.1, 0.4),
     }  # fmt: skip
     standing = [k for k in sizes if k in objs]
     rng.shuffle(standing)
@@ -267,10 +299,10 @@ def _outdoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.ran
         x = rng.uniform(-0.1, 0.1) * w
         while x < w:
             bw = rng.uniform(0.18, 0.35) * w
-            d.rectangle([x, horizon - rng.uniform(0.2, 0.4) * h, x + bw, horizon + 2], fill=BUILDING)
+            d.rectangle([x, horizon - rng.uniform(0.3, 0.5) * h, x + bw, horizon + 2], fill=BUILDING)
             x += bw + rng.uniform(0.0, 0.15) * w
     if HOUSE in objs:  # walls and a pitched roof
-        bw, bh = rng.uniform(0.2, 0.3) * w, rng.uniform(0.15, 0.22) * h
+        bw, bh = rng.uniform(0.28, 0.4) * w, rng.uniform(0.18, 0.26) * h
         x = rng.uniform(0, w - bw)
         d.rectangle([x, horizon - bh, x + bw, horizon + 3], fill=HOUSE)
         d.polygon(
@@ -285,8 +317,8 @@ def _outdoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.ran
     if PLANT in objs:  # rows of crops on the earth
         for row in range(3):
             y = horizon + (0.2 + 0.25 * row) * (h - horizon)
-            r = (1.5 + row) * h / 96
-            for x in np.arange(rng.uniform(0, 8), w, 6 + 3 * row):
+            r = (2.5 + 1.5 * row) * h / 96
+            for x in np.arange(rng.uniform(0, 8), w, 7 + 4 * row):
                 d.ellipse([x - r, y - r, x + r, y + r], fill=PLANT)
     if ROAD in objs:
         top = horizon + rng.uniform(0.15, 0.35) * (h - horizon)
@@ -312,7 +344,7 @@ def _outdoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.ran
             d.rectangle([cx - cw / 2, cy - ch, cx + cw / 2, cy], fill=CAR)
             d.rectangle([cx - cw / 4, cy - ch * 1.7, cx + cw / 4, cy - ch], fill=CAR)
     if ANIMAL in objs:  # body, head, legs
-        bw, bh = rng.uniform(0.16, 0.24) * w, rng.uniform(0.08, 0.12) * h
+        bw, bh = rng.uniform(0.24, 0.34) * w, rng.uniform(0.12, 0.17) * h
         cx, cy = rng.uniform(0.15, 0.85) * w, rng.uniform(0.7, 0.85) * h
         d.ellipse([cx - bw / 2, cy - bh, cx + bw / 2, cy], fill=ANIMAL)
         d.ellipse([cx + bw * 0.35, cy - bh * 1.5, cx + bw * 0.65, cy - bh * 0.6], fill=ANIMAL)
@@ -358,15 +390,16 @@ def _texture(kind: str, w: int, h: int, rng: np.random.Generator) -> np.ndarray:
     return np.zeros((h, w))  # flat
 
 
-def colourise(label: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """(h, w, 3) uint8 image of a label image: each object's jittered colour times its texture,
-    an overall light level and pixel noise."""
+def colourise(label: np.ndarray, rng: np.random.Generator, family: str | None = None) -> np.ndarray:
+    """(h, w, 3) uint8 image of a label image: each object's jittered colour times its texture (the
+    family's look for shared objects), an overall light level and pixel noise."""
     h, w = label.shape
     img = np.zeros((h, w, 3))
     light = rng.uniform(0.8, 1.15)
+    styles = {**STYLE, **FAMILY_STYLE.get(family, {})}
     for k in np.unique(label):
-        base, kind = STYLE.get(int(k), ((128, 128, 128), "flat"))
-        colour = np.clip(np.asarray(base, dtype=np.float64) + rng.normal(0, 22, 3), 0, 255)
+        base, kind = styles.get(int(k), ((128, 128, 128), "flat"))
+        colour = np.clip(np.asarray(base, dtype=np.float64) + rng.normal(0, 15, 3), 0, 255)
         tex = _texture(kind, w, h, rng)
         m = label == k
         img[m] = colour * (1 + 0.18 * tex[m, None])
@@ -384,7 +417,7 @@ def render_scene(
     d = ImageDraw.Draw(lab)
     (_indoor if indoor else _outdoor)(d, width, height, objs, rng)
     label = np.asarray(lab, dtype=np.uint8)
-    return colourise(label, rng), label
+    return colourise(label, rng, FAMILY.get(scene)), label
 
 
 # ---------------------------------------------------------------------------------------------
