@@ -237,9 +237,9 @@ def _indoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.rand
         d.rectangle([x0, top + 2, x0 + rng.uniform(0.35, 0.6) * w, top + wall_h * 0.3], fill=CABINET)
     # furniture standing on the floor: (object, width, height) as fractions of the image
     sizes = {
-        BED: (0.62, 0.38), SOFA: (0.55, 0.32), ARMCHAIR: (0.25, 0.28), TABLE: (0.4, 0.2), CHAIR: (0.12, 0.3),
-        CABINET: (0.4, 0.28), STOVE: (0.25, 0.3), REFRIGERATOR: (0.2, 0.6), SINK: (0.25, 0.18),
-        TOILET: (0.18, 0.28), BATHTUB: (0.5, 0.22), LAMP: (0.1, 0.4),
+        BED: (0.5, 0.3), SOFA: (0.42, 0.24), ARMCHAIR: (0.2, 0.22), TABLE: (0.32, 0.16), CHAIR: (0.1, 0.24),
+        CABINET: (0.35, 0.22), STOVE: (0.2, 0.24), REFRIGERATOR: (0.17, 0.55), SINK: (0.2, 0.14),
+        TOILET: (0.13, 0.2), BATHTUB: (0.42, 0.16), LAMP: (0.08, 0.35),
     }  # fmt: skip
     standing = [k for k in sizes if k in objs]
     rng.shuffle(standing)
@@ -299,10 +299,10 @@ def _outdoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.ran
         x = rng.uniform(-0.1, 0.1) * w
         while x < w:
             bw = rng.uniform(0.18, 0.35) * w
-            d.rectangle([x, horizon - rng.uniform(0.3, 0.5) * h, x + bw, horizon + 2], fill=BUILDING)
+            d.rectangle([x, horizon - rng.uniform(0.2, 0.4) * h, x + bw, horizon + 2], fill=BUILDING)
             x += bw + rng.uniform(0.0, 0.15) * w
     if HOUSE in objs:  # walls and a pitched roof
-        bw, bh = rng.uniform(0.28, 0.4) * w, rng.uniform(0.18, 0.26) * h
+        bw, bh = rng.uniform(0.2, 0.3) * w, rng.uniform(0.15, 0.22) * h
         x = rng.uniform(0, w - bw)
         d.rectangle([x, horizon - bh, x + bw, horizon + 3], fill=HOUSE)
         d.polygon(
@@ -317,8 +317,8 @@ def _outdoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.ran
     if PLANT in objs:  # rows of crops on the earth
         for row in range(3):
             y = horizon + (0.2 + 0.25 * row) * (h - horizon)
-            r = (2.5 + 1.5 * row) * h / 96
-            for x in np.arange(rng.uniform(0, 8), w, 7 + 4 * row):
+            r = (1.5 + row) * h / 96
+            for x in np.arange(rng.uniform(0, 8), w, 6 + 3 * row):
                 d.ellipse([x - r, y - r, x + r, y + r], fill=PLANT)
     if ROAD in objs:
         top = horizon + rng.uniform(0.15, 0.35) * (h - horizon)
@@ -344,7 +344,7 @@ def _outdoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.ran
             d.rectangle([cx - cw / 2, cy - ch, cx + cw / 2, cy], fill=CAR)
             d.rectangle([cx - cw / 4, cy - ch * 1.7, cx + cw / 4, cy - ch], fill=CAR)
     if ANIMAL in objs:  # body, head, legs
-        bw, bh = rng.uniform(0.24, 0.34) * w, rng.uniform(0.12, 0.17) * h
+        bw, bh = rng.uniform(0.16, 0.24) * w, rng.uniform(0.08, 0.12) * h
         cx, cy = rng.uniform(0.15, 0.85) * w, rng.uniform(0.7, 0.85) * h
         d.ellipse([cx - bw / 2, cy - bh, cx + bw / 2, cy], fill=ANIMAL)
         d.ellipse([cx + bw * 0.35, cy - bh * 1.5, cx + bw * 0.65, cy - bh * 0.6], fill=ANIMAL)

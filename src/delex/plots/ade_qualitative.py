@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from delex.datasets.ade_layout import short_name
-from delex.plots.qualitative import _example, evaluated_region
+from delex.plots.qualitative import _example, evaluated_region, finish_panels
 from delex.plots.style import subplots
 
 
@@ -61,12 +61,5 @@ def scene_figure(expl, data, dataset, selected, annotations, n_examples: int, co
         body = "Common objects:\n" + ("\n".join(f"- {short_name(objects[k - 1])}" for k in common) or "none")
         body += "\n\nin this image: " + (", ".join(short_name(objects[k - 1]) for k in present) or "none")
         axes[row, 3].text(0.0, 0.95, body, va="top", ha="left", fontsize=8, wrap=True)
-    for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-    for ax in axes[:, 3]:
-        ax.axis("off")
-    fig.suptitle("Deliberative explanations on scenes: insecurity (yellow), common objects (green dashes)")
-    fig.tight_layout()
-    return fig
+    title = "Deliberative explanations on scenes: insecurity (yellow), common objects (green dashes)"
+    return finish_panels(fig, axes, title)

@@ -112,12 +112,19 @@ def qualitative_figure(expl, table, data, dataset, selected, n_examples: int, co
             body += "".join(f"\n- {t}" for t in text)
             axes[row, 3].text(0.0, 0.95, body, va="top", ha="left", fontsize=8, wrap=True)
             row += 1
+    return finish_panels(
+        fig, axes, "Deliberative explanations: insecurity, ambiguous classes, shared part (green dots)"
+    )
+
+
+def finish_panels(fig, axes, title: str):
+    """Image panels without ticks or grid, the last column (text) without axes, a title."""
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
-    for ax in axes[:, 3]:
+    for ax in axes[:, -1]:
         ax.axis("off")
-    fig.suptitle("Deliberative explanations: insecurity, ambiguous classes, shared part (green dots)")
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
