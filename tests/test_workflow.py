@@ -149,7 +149,8 @@ def test_ade_table1_and_figure4(tiny_run):
     t1 = pd.read_csv(res / "tables" / "table1.csv")
     # 3 scores + 4 attributions + 3 architectures, each beside its random regions
     assert len(t1) == 2 * 10
-    assert t1.groupby("section").size().to_dict() == {"difficulty score": 6, "attribution": 8, "architecture": 6}
+    sizes = t1.groupby("section").size().to_dict()
+    assert sizes == {"difficulty score": 6, "attribution": 8, "architecture": 6}
     assert set(t1["regions"]) == {"insecurities", "random regions"}
     assert (t1["n_runs"] == 2).all()
     curves = pd.read_csv(res / "ade" / "iou_curves.csv")
