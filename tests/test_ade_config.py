@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_config import _dry_run
+from test_config import _dry_run, assert_rejected
 
 
 @pytest.mark.parametrize(
@@ -17,11 +17,7 @@ from test_config import _dry_run
     ],
 )
 def test_bad_ade_config_rejected_naming_key(tmp_path, mutate, needle):
-    res = _dry_run(tmp_path, mutate)
-    assert res.returncode != 0
-    out = res.stdout + res.stderr
-    assert needle in out, out[-3000:]
-    assert "Job stats" not in out
+    assert_rejected(tmp_path, mutate, needle)
 
 
 @pytest.mark.parametrize("enabled", [True, False])

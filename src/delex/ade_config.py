@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from delex.config import check_folder_source
 from delex.errors import ConfigError
 
 
@@ -19,12 +18,11 @@ def check_ade(config: dict) -> None:
     if pre["crop"] > pre["resize"]:
         raise ConfigError(f"ade.preprocess.crop ({pre['crop']}) must not exceed ade.preprocess.resize")
     ds = ade["dataset"]
-    if ds["source"] == "folder":
-        if not ds.get("path"):
-            raise ConfigError("ade.dataset.path: required when ade.dataset.source is 'folder'")
-        if not Path(ds["path"]).exists():
-            raise ConfigError(f"ade.dataset.path: folder {ds['path']!r} does not exist")
-    elif (ds.get("synthetic") or {}).get("n_scenes", 8) < config["explain"]["n_candidates"]:
+    check_folder_source(ds, "ade.dataset")
+    if (
+        ds["source"] == "synthetic"
+        and (ds.get("synthetic") or {}).get("n_scenes", 8) < config["explain"]["n_candidates"]
+    ):
         raise ConfigError("ade.dataset.synthetic.n_scenes must be at least explain.n_candidates")
     unknown = sorted(set(ade.get("train") or {}) - set(config["train"]))
     if unknown:

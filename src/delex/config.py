@@ -17,12 +17,7 @@ def check_config(config: dict) -> None:
         raise ConfigError(
             f"preprocess.crop ({pre['crop']}) must not exceed preprocess.resize ({pre['resize']})"
         )
-    ds = config["dataset"]
-    if ds["source"] == "folder":
-        if not ds.get("path"):
-            raise ConfigError("dataset.path: required when dataset.source is 'folder'")
-        if not Path(ds["path"]).exists():
-            raise ConfigError(f"dataset.path: folder {ds['path']!r} does not exist")
+    check_folder_source(config["dataset"], "dataset")
     ex = config["explain"]
     for key, options in (("arch", "architectures"), ("score", "scores"), ("attribution", "attributions")):
         if ex["default"][key] not in ex[options]:
@@ -40,6 +35,15 @@ def check_config(config: dict) -> None:
     from delex.ade_config import check_ade
 
     check_ade(config)
+
+
+def check_folder_source(ds: dict, key: str) -> None:
+    """A `source: folder` dataset section (at config key `key`) must name an existing path."""
+    if ds["source"] == "folder":
+        if not ds.get("path"):
+            raise ConfigError(f"{key}.path: required when {key}.source is 'folder'")
+        if not Path(ds["path"]).exists():
+            raise ConfigError(f"{key}.path: folder {ds['path']!r} does not exist")
 
 
 def experiments(config: dict) -> list[tuple[str, str, str]]:

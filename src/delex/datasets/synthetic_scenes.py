@@ -11,7 +11,7 @@ below), drawn with PIL ImageDraw into a label image that doubles as the annotati
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -178,13 +178,12 @@ class SyntheticScenesConfig:
     def from_mapping(cls, mapping: dict[str, Any] | None) -> SyntheticScenesConfig:
         """From the config's `ade.dataset.synthetic` mapping (unknown keys rejected by name)."""
         mapping = dict(mapping or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(mapping) - known)
-        if unknown:
-            raise ConfigError(f"ade.dataset.synthetic.{unknown[0]}: unknown key")
         if "aspect" in mapping:
             mapping["aspect"] = tuple(mapping["aspect"])
-        return cls(**mapping)
+        try:
+            return cls(**mapping)
+        except TypeError as err:  # an unknown keyword
+            raise ConfigError(f"ade.dataset.synthetic: {err}") from None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
