@@ -163,3 +163,19 @@ rule ade_figure4:
         code=source_hash("plots"),
     script:
         "../scripts/ade_figure4.py"
+
+
+rule ade_groundtruth_figure:
+    input:
+        gt=f"{A}/groundtruth/groundtruth.npz",
+        dataset=f"{A}/dataset.json",
+    output:
+        figure_files("ade_groundtruth"),
+    log:
+        f"{LOG}/figures/ade_groundtruth.log",
+    conda:
+        "../envs/delex.yaml"
+    params:
+        code=source_hash("plots"),
+    script:
+        "../scripts/ade_groundtruth_figure.py"

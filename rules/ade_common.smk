@@ -16,6 +16,7 @@ def ade_outputs():
         f"{R}/tables/table1.csv",
         f"{A}/groundtruth/triplets.csv",
         *figure_files("figure4_qualitative"),
+        *figure_files("ade_groundtruth"),
     ]
 
 

@@ -144,8 +144,9 @@ def test_ade_table1_and_figure4(tiny_run):
     res = tiny_run / "results" / "tiny"
     for ext in ("csv", "md", "tex"):
         assert (res / "tables" / f"table1.{ext}").stat().st_size > 200
-    for ext in ("pdf", "png"):
-        assert (tiny_run / "figures" / "tiny" / f"figure4_qualitative.{ext}").stat().st_size > 1000
+    for stem in ("figure4_qualitative", "ade_groundtruth"):
+        for ext in ("pdf", "png"):
+            assert (tiny_run / "figures" / "tiny" / f"{stem}.{ext}").stat().st_size > 1000, stem
     t1 = pd.read_csv(res / "tables" / "table1.csv")
     # 3 scores + 4 attributions + 3 architectures, each beside its random regions
     assert len(t1) == 2 * 10
