@@ -14,6 +14,7 @@ include: "rules/explain.smk"
 include: "rules/evaluate.smk"
 include: "rules/figures.smk"
 include: "rules/sanity.smk"
+include: "rules/ade.smk"
 include: "rules/artifact.smk"
 
 

@@ -72,6 +72,7 @@ def all_outputs():
         *figure_files("groundtruth_similarity"),
         *figure_files("training_curves"),
         *sanity_outputs(),
+        *ade_outputs(),
     ]
 
 

@@ -43,6 +43,11 @@ def test_valid_tiny_config_builds_dag(tmp_path):
     ],
 )
 def test_bad_config_rejected_naming_key(tmp_path, mutate, needle):
+    assert_rejected(tmp_path, mutate, needle)
+
+
+def assert_rejected(tmp_path, mutate, needle):
+    """The mutated tiny config fails before any job, naming `needle`."""
     res = _dry_run(tmp_path, mutate)
     assert res.returncode != 0
     out = res.stdout + res.stderr

@@ -216,3 +216,28 @@ def test_claims_table_on_the_tiny_run(tiny_run):
     assert by_id["ade_hardness_best"] == NOT_RUN and by_id["coh_insertion_deletion"] == NOT_RUN
     assert by_id["cub_hardness_best"] != NOT_RUN  # its CSV is produced by the tiny run
     assert (tiny_run / "figures/tiny/claims.tex").read_text().count("\\\\") >= len(CLAIMS)
+
+
+def test_ade_table1_and_figure4(tiny_run):
+    """The tiny config also runs the ADE side: Table 1 holds every row, IoU within [0, 1]."""
+    res = tiny_run / "results" / "tiny"
+    for ext in ("csv", "md", "tex"):
+        assert (res / "tables" / f"table1.{ext}").stat().st_size > 200
+    for stem in ("figure4_qualitative", "ade_groundtruth"):
+        for ext in ("pdf", "png"):
+            assert (tiny_run / "figures" / "tiny" / f"{stem}.{ext}").stat().st_size > 1000, stem
+    t1 = pd.read_csv(res / "tables" / "table1.csv")
+    # 3 scores + 4 attributions + 3 architectures, each beside its random regions
+    assert len(t1) == 2 * 10
+    sizes = t1.groupby("section").size().to_dict()
+    assert sizes == {"difficulty score": 6, "attribution": 8, "architecture": 6}
+    assert set(t1["regions"]) == {"insecurities", "random regions"}
+    assert (t1["n_runs"] == 2).all()
+    curves = pd.read_csv(res / "ade" / "iou_curves.csv")
+    assert len(curves.groupby(["arch", "score", "attribution", "run"])) == 8 * 2
+    for col in ("iou", "random_iou"):
+        assert curves[col].dropna().between(0, 1).all()
+    tex = (res / "tables" / "table1.tex").read_text()
+    assert r"\toprule" in tex and "random regions" in tex
+    gt = pd.read_csv(res / "ade" / "groundtruth" / "triplets.csv")
+    assert gt["selected"].any() and (gt["gamma"] > 0).all()

@@ -18,11 +18,7 @@ def check_config(config: dict) -> None:
             f"preprocess.crop ({pre['crop']}) must not exceed preprocess.resize ({pre['resize']})"
         )
     ds = config["dataset"]
-    if ds["source"] == "folder":
-        if not ds.get("path"):
-            raise ConfigError("dataset.path: required when dataset.source is 'folder'")
-        if not Path(ds["path"]).exists():
-            raise ConfigError(f"dataset.path: folder {ds['path']!r} does not exist")
+    check_folder_source(ds, "dataset")
     if ds["source"] == "download":
         from delex.datasets.download import load_sources
 
@@ -45,6 +41,18 @@ def check_config(config: dict) -> None:
         raise ConfigError("explain.coverages / explain.importance_coverage: need lo <= importance <= hi")
     if ex["n_candidates"] < ex["k_per_location"]:
         raise ConfigError("explain.k_per_location must not exceed explain.n_candidates")
+    from delex.ade_config import check_ade
+
+    check_ade(config)
+
+
+def check_folder_source(ds: dict, key: str) -> None:
+    """A `source: folder` dataset section (at config key `key`) must name an existing path."""
+    if ds["source"] == "folder":
+        if not ds.get("path"):
+            raise ConfigError(f"{key}.path: required when {key}.source is 'folder'")
+        if not Path(ds["path"]).exists():
+            raise ConfigError(f"{key}.path: folder {ds['path']!r} does not exist")
 
 
 def experiments(config: dict) -> list[tuple[str, str, str]]:

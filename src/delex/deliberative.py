@@ -23,6 +23,7 @@ from delex.attribution.maps import (
     softmax_class_maps,
 )
 from delex.attribution.products import logit_attributions
+from delex.metrics.iou import iou_curves
 from delex.models.training import black_image, normalise
 
 SCORES = ("hesitancy", "entropy", "hardness")
@@ -158,11 +159,69 @@ def explain(
 
     points: (N, P, 3) x, y, visible on the input grid. coverages: fractions in (0, 1].
     """
+    size = images_uint8.shape[-1]
+
+    def reduce(sl, b_idx, cls, ranks, rand, support):
+        pts = points[sl].to(ranks.device)[b_idx]
+        vis = pts[..., 2] > 0
+        never = torch.tensor(size * size, device=ranks.device)
+        # r = 1[m > T] with T >= 0: pixels where the ambiguity map is zero never enter a region, so
+        # a region stops growing at the map's support; random regions are capped at the same area.
+        point_rank = ins.point_ranks(ranks, pts[..., :2], vis, size)
+        rand_rank = ins.point_ranks(rand, pts[..., :2], vis, size)
+        return {
+            "ins_point_rank": torch.where(point_rank < support, point_rank, never),
+            "ins_random_point_rank": torch.where(rand_rank < support, rand_rank, never),
+        }
+
+    return explain_with(classifier, predictor, images_uint8, st, coverages, generator, reduce, progress)
+
+
+def explain_masks(
+    classifier,
+    predictor,
+    images_uint8: torch.Tensor,
+    annotations: torch.Tensor,
+    lookup: torch.Tensor,
+    st: ExplainSettings,
+    coverages: np.ndarray,
+    generator: torch.Generator,
+    progress=None,
+) -> dict[str, np.ndarray]:
+    """Mask counterpart of `explain` (ADE20K): per insecurity the IoU, at every coverage, of its
+    region and of a random region of the same area with the union mask of the ambiguity's common
+    objects present in the image.
+
+    annotations: (N, S, S) object indices on the input grid; lookup: (C, C, K+1) bool, label v is a
+    common object of classes (a, b) (delex.groundtruth.frequency.object_lookup).
+    """
+    sizes = torch.as_tensor(ins.region_sizes(coverages, images_uint8.shape[-1] ** 2))
+
+    def reduce(sl, b_idx, cls, ranks, rand, support):
+        labels = annotations[sl].to(ranks.device)[b_idx].long().flatten(1)
+        masks = lookup.to(ranks.device)[cls[:, 0], cls[:, 1]].gather(1, labels)
+        return {
+            "ins_iou": iou_curves(ranks, masks, sizes, support),
+            "ins_random_iou": iou_curves(rand, masks, sizes, support),
+            "ins_mask_fraction": masks.double().mean(1),
+        }
+
+    return explain_with(classifier, predictor, images_uint8, st, coverages, generator, reduce, progress)
+
+
+def explain_with(classifier, predictor, images_uint8, st, coverages, generator, reduce, progress=None):
+    """The insecurities of every image, each reduced by `reduce(slice, b_idx, pairs, ranks,
+    random_ranks, support)` -> {key: (Q, ...) tensor}; shared by the point and mask evaluations.
+
+    ranks: pixel ranks of the upsampled ambiguity maps; random_ranks: a random-region baseline of
+    the same grid; support: (Q, 1) number of pixels where the map is positive (largest region).
+    """
     dev = _device(classifier)
     size = images_uint8.shape[-1]
     sizes = ins.region_sizes(coverages, size * size)
     sizes_t = torch.as_tensor(np.maximum(sizes, 1), device=dev)
-    keep: dict[str, list] = {k: [] for k in ("image", "pair", "rank", "rand", "imp", "maps")}
+    keep: dict[str, list] = {k: [] for k in ("image", "pair", "imp", "maps")}
+    reduced: dict[str, list] = {}
     per_image: dict[str, list] = {k: [] for k in ("pred", "cand", "cand_prob", "n_ins")}
     starts = range(0, len(images_uint8), st.batch_size)
     for start in progress(starts) if progress else starts:
@@ -188,36 +247,31 @@ def explain(
         low = amb[b_idx, p_idx]
         up = ins.upsample(low, size)
         ranks = ins.pixel_ranks(up)
-        pts = points[sl].to(dev)[b_idx]
-        vis = pts[..., 2] > 0
-        # r = 1[m > T] with T >= 0: pixels where the ambiguity map is zero never enter a region, so
-        # a region stops growing at the map's support; random regions are capped at the same area.
         support = (up.reshape(len(b_idx), -1) > 0).sum(1, keepdim=True)
-        never = torch.tensor(size * size, device=dev)
-        point_rank = ins.point_ranks(ranks, pts[..., :2], vis, size)
-        keep["rank"].append(torch.where(point_rank < support, point_rank, never).cpu())
-        rand = ins.random_rank_maps(len(b_idx), *low.shape[-2:], size, generator)
-        rand_rank = ins.point_ranks(rand.to(dev), pts[..., :2], vis, size)
-        keep["rand"].append(torch.where(rand_rank < support, rand_rank, never).cpu())
+        rand = ins.random_rank_maps(len(b_idx), *low.shape[-2:], size, generator).to(dev)
+        for k, v in reduce(sl, b_idx, cls, ranks, rand, support).items():
+            reduced.setdefault(k, []).append(v.cpu())
         keep["imp"].append(ins.importance_curve(up, sizes_t).cpu())
         keep["image"].append((b_idx + start).cpu())
         keep["pair"].append(cls.cpu())
         keep["maps"].append(low.cpu())
     if not keep["image"]:  # not a single insecurity: keep the shapes well defined
         h, w = class_maps.shape[-2:]
+        none = torch.zeros(0, dtype=torch.long, device=dev)
+        empty = torch.zeros((0, size * size), dtype=torch.int32, device=dev)
+        cls0 = torch.zeros((0, 2), dtype=torch.long, device=dev)
+        out0 = reduce(slice(0, st.batch_size), none, cls0, empty, empty, none[:, None])
+        reduced = {k: [v.cpu()] for k, v in out0.items()}
         keep = {
             "image": [torch.zeros(0, dtype=torch.long)],
             "pair": [torch.zeros(0, 2, dtype=torch.long)],
-            "rank": [torch.zeros(0, points.shape[1], dtype=torch.long)],
-            "rand": [torch.zeros(0, points.shape[1], dtype=torch.long)],
             "imp": [torch.zeros(0, len(sizes))],
             "maps": [torch.zeros(0, h, w)],
         }
     out = {
         "ins_image": torch.cat(keep["image"]).numpy().astype(np.int64),
         "ins_pair": torch.cat(keep["pair"]).numpy().astype(np.int64),
-        "ins_point_rank": torch.cat(keep["rank"]).numpy().astype(np.int64),
-        "ins_random_point_rank": torch.cat(keep["rand"]).numpy().astype(np.int64),
+        **{k: _numpy(torch.cat(v)) for k, v in reduced.items()},
         "ins_importance": torch.cat(keep["imp"]).numpy().astype(np.float64),
         "ins_map": torch.cat(keep["maps"]).numpy().astype(np.float32),
         "pred": torch.cat(per_image["pred"]).numpy(),
@@ -228,3 +282,8 @@ def explain(
         "region_sizes": sizes,
     }
     return out
+
+
+def _numpy(t: torch.Tensor) -> np.ndarray:
+    """int64 for integer tensors, float64 otherwise (the stored dtypes)."""
+    return t.numpy().astype(np.float64 if t.is_floating_point() else np.int64)

@@ -19,6 +19,10 @@ def always(config: Mapping) -> bool:
     return True
 
 
+def _ade_on(config: Mapping) -> bool:
+    return bool((config.get("ade") or {}).get("enabled", False))
+
+
 def _sanity_on(config: Mapping) -> bool:
     return bool((config.get("sanity") or {}).get("enabled", False))
 
@@ -121,6 +125,26 @@ ITEMS: tuple[Item, ...] = (
     Item("triplets", "data", "{R}/groundtruth/triplets.csv", CUB, "Set-up (Section 5.1)"),
     Item("accuracy", "table", "{R}/tables/accuracy", CUB, "Set-up (Section 5.1)"),
     Item("training_curves", "figure", "{FIG}/training_curves", CUB, "Set-up (Section 5.1)"),
+    # ADE20K side (rules/ade.smk): Table 1 and Figure 4 of the paper, and its ground truth
+    Item(
+        "table1",
+        "table",
+        "{R}/tables/table1",
+        ADE,
+        "Insecurities vs common objects (Table 1)",
+        "Table 1",
+        enabled=_ade_on,
+    ),
+    Item(
+        "figure4_qualitative",
+        "figure",
+        "{FIG}/figure4_qualitative",
+        ADE,
+        "Examples (Figure 4)",
+        "Figure 4",
+        enabled=_ade_on,
+    ),
+    Item("ade_groundtruth", "figure", "{FIG}/ade_groundtruth", ADE, "Set-up (ground truth)", enabled=_ade_on),
     # the coherency study's sanity checks (rules/sanity.smk), on the main chain's classifiers
     *(
         Item(key, kind, src, SANITY, sub, number, enabled=_sanity_on)

@@ -93,3 +93,9 @@ def _map_points(
     vis = (p[..., 2] > 0) & (x >= 0) & (x < width) & (y >= 0) & (y < height)
     out = np.stack([np.where(vis, x, 0.0), np.where(vis, y, 0.0), vis.astype(np.float64)], axis=-1)
     return out
+
+
+def reshape_mask(mask: np.ndarray, size: int) -> np.ndarray:
+    """The authors' released "resize" of an ADE annotation: numpy's resize of the raster-order pixels
+    into (size, size) (the first size*size labels, repeated when short), not a geometric mapping."""
+    return np.resize(np.asarray(mask), (size, size))

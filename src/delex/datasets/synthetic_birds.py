@@ -12,8 +12,6 @@ from __future__ import annotations
 import colorsys
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from tqdm.auto import tqdm
 
 from delex.errors import ConfigError
+from delex.io import atomic_dir
 from delex.parts import N_ATTRIBUTES, PART_NAMES, attribute_groups, part_family
 
 PART_FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(part_family(p) for p in PART_NAMES))
@@ -764,22 +763,9 @@ def generate(
     run leaves nothing named `out_dir`; an existing `out_dir` is replaced.
     """
     cfg = cfg or SyntheticBirdsConfig()
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        tmp.chmod(0o755)
+    with atomic_dir(out_dir) as tmp:
         _write_dataset(tmp, cfg, progress)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / "d")
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+    out = Path(out_dir)
     return out
 
 

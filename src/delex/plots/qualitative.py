@@ -47,6 +47,14 @@ def choose_insecurities(table, n_images: int, per_image: int = 2):
     return picks
 
 
+def evaluated_region(low_map: np.ndarray, size: int, n_in: int) -> tuple[np.ndarray, np.ndarray]:
+    """(upsampled map, region) of one insecurity exactly as evaluated: the n_in top-ranked pixels
+    (ties by raster order) where the map is positive."""
+    up = upsample(torch.from_numpy(np.asarray(low_map)[None]), size)
+    region = ((pixel_ranks(up)[0] < n_in).reshape(size, size) & (up[0] > 0)).numpy()
+    return up[0].numpy(), region
+
+
 def _example(images, labels, is_train, cls, rng):
     idx = np.flatnonzero((labels == cls) & is_train)
     return images[rng.choice(idx)] if len(idx) else np.zeros_like(images[0])
@@ -81,11 +89,7 @@ def qualitative_figure(expl, table, data, dataset, selected, n_examples: int, co
         img = data["images"][gi].transpose(1, 2, 0)
         for q in ins_rows:
             a, b = int(expl["ins_pair"][q, 0]), int(expl["ins_pair"][q, 1])
-            up = upsample(torch.from_numpy(expl["ins_map"][q][None]), size)
-            n_in = int(expl["region_sizes"][coverage_index])
-            # the region exactly as evaluated: the n_in top-ranked pixels (ties by raster order)
-            region = ((pixel_ranks(up)[0] < n_in).reshape(size, size) & (up[0] > 0)).numpy()
-            up = up[0].numpy()
+            up, region = evaluated_region(expl["ins_map"][q], size, int(expl["region_sizes"][coverage_index]))
             shared = common_parts(selected, a, b)
             ax = axes[row, 0]
             ax.imshow(img)
@@ -108,12 +112,19 @@ def qualitative_figure(expl, table, data, dataset, selected, n_examples: int, co
             body += "".join(f"\n- {t}" for t in text)
             axes[row, 3].text(0.0, 0.95, body, va="top", ha="left", fontsize=8, wrap=True)
             row += 1
+    return finish_panels(
+        fig, axes, "Deliberative explanations: insecurity, ambiguous classes, shared part (green dots)"
+    )
+
+
+def finish_panels(fig, axes, title: str):
+    """Image panels without ticks or grid, the last column (text) without axes, a title."""
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
-    for ax in axes[:, 3]:
+    for ax in axes[:, -1]:
         ax.axis("off")
-    fig.suptitle("Deliberative explanations: insecurity, ambiguous classes, shared part (green dots)")
+    fig.suptitle(title)
     fig.tight_layout()
     return fig

@@ -1,0 +1,32 @@
+# ADE side helpers (no rules here, so `snakemake --lint` keeps rules and functions apart).
+from delex.ade_config import ade_model, ade_train, annotation_mapping
+
+ADE = config.get("ade") or {}
+ADE_ON = ADE.get("enabled", False)
+A = f"{R}/ade"
+# Figure 4 shows ResNet-50 insecurities, as in the paper (hardness score, gradient)
+FIG4_ARCH = "resnet50" if "resnet50" in ARCHS else DEFAULT["arch"]
+
+
+def ade_outputs():
+    """Final ADE outputs (none when ade.enabled is false)."""
+    if not ADE_ON:
+        return []
+    return [
+        f"{R}/tables/table1.csv",
+        f"{A}/groundtruth/triplets.csv",
+        *figure_files("figure4_qualitative"),
+        *figure_files("ade_groundtruth"),
+    ]
+
+
+def ade_root():
+    """The ADEChallengeData2016 folder this run reads: generated, or the user's download."""
+    if ADE["dataset"]["source"] == "synthetic":
+        return f"{A}/data"
+    return ADE["dataset"]["path"]
+
+
+def ade_experiments(arch):
+    """(score, attribution) of every experiment on `arch` (Table 1 rows), sorted."""
+    return [[s, t] for a, s, t in EXPERIMENTS if a == arch]

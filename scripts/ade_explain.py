@@ -1,0 +1,58 @@
+"""Explain the hardest validation images of every ADE experiment of one architecture and run, and
+evaluate them at once: IoU with the common objects' union mask, insecurities and random regions."""
+
+import numpy as np
+import pandas as pd
+import torch
+
+from delex import io
+from delex.deliberative import ExplainSettings, coverages, explain_masks, hardest_test_images
+from delex.groundtruth.frequency import object_lookup
+from delex.metrics.precision_recall import curve_mean, image_mean
+from delex.models.checkpoint import load_models
+from delex.models.training import resolve_device
+from delex.smk import job
+
+smk = snakemake  # noqa: F821 (injected by the script directive)
+with job(smk) as log:
+    ex, arch, run = smk.params.explain, smk.wildcards.arch, int(smk.wildcards.run)
+    device = resolve_device(smk.params.device)
+    clf, pred, _ = load_models(smk.input.model, device)
+    data = io.load_npz(smk.input.data)
+    key = "annotations" if smk.params.mapping == "resize" else "annotations_released"
+    lookup = torch.from_numpy(object_lookup(io.load_npz(smk.input.gt)["selected"]))
+    curves, tables = [], []
+    for score, attribution in smk.params.experiments:
+        st = ExplainSettings.from_config(ex, score, attribution, smk.params.variant)
+        chosen, diff = hardest_test_images(clf, pred, data, score, smk.params.n_images)
+        out = explain_masks(
+            clf,
+            pred,
+            torch.from_numpy(data["images"][chosen]),
+            torch.from_numpy(data[key][chosen]),
+            lookup,
+            st,
+            coverages(ex),
+            torch.Generator(device=device).manual_seed(run),
+        )
+        n = len(chosen)
+        curves.append(
+            pd.DataFrame(
+                {
+                    "arch": arch,
+                    "score": score,
+                    "attribution": attribution,
+                    "run": run,
+                    "coverage": out["coverages"],
+                    "iou": curve_mean(image_mean(out["ins_iou"], out["ins_image"], n)),
+                    "random_iou": curve_mean(image_mean(out["ins_random_iou"], out["ins_image"], n)),
+                    "n_images": int(np.unique(out["ins_image"]).size),
+                    "n_insecurities": len(out["ins_image"]),
+                }
+            )
+        )
+        log.info("%s: %d images, %d insecurities", st, n, len(out["ins_image"]))
+        if (score, attribution) == tuple(smk.params.figure_experiment):
+            out.update(image_index=chosen, difficulty=diff[chosen], labels=data["labels"][chosen])
+            io.write_npz(smk.output.expl, **out)
+    io.write_csv(smk.output.curves, pd.concat(curves, ignore_index=True))

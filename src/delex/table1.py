@@ -1,0 +1,62 @@
+"""Table 1 of the paper (ADE20K): insecurity IoU at 10..50% coverage and their mean, mean (std) over
+runs, for the difficulty scores, attribution functions and architectures, beside random regions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from delex.summaries import experiment_label
+from delex.tables import mean_std
+
+COVERAGES = (10, 20, 30, 40, 50)
+
+
+def sections(default: dict, scores, attributions, architectures) -> list[tuple[str, tuple[str, str, str]]]:
+    """(section, (arch, score, attribution)) rows of Table 1, each varying one default component."""
+    d = default
+    rows = [("difficulty score", (d["arch"], s, d["attribution"])) for s in scores]
+    rows += [("attribution", (d["arch"], d["score"], a)) for a in attributions]
+    rows += [("architecture", (a, d["score"], d["attribution"])) for a in architectures]
+    return rows
+
+
+def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
+    """One row per (section, experiment, regions in {insecurities, random}): IoU (%) mean(std) over
+    runs at each coverage and of the per-run mean over the coverages, plus the numbers behind them.
+
+    curves: long frame with arch, score, attribution, run, coverage (fraction), iou, random_iou.
+    """
+    out = []
+    for section, (arch, score, attribution) in rows:
+        g = curves[
+            (curves["arch"] == arch) & (curves["score"] == score) & (curves["attribution"] == attribution)
+        ]
+        for regions, col in (("insecurities", "iou"), ("random regions", "random_iou")):
+            row = {
+                "section": section,
+                "experiment": experiment_label(arch, score, attribution),
+                "regions": regions,
+            }
+            per_run = []
+            for cov in coverages:
+                at = g[np.isclose(g["coverage"] * 100, cov)].sort_values("run")
+                v = at[col].to_numpy(dtype=np.float64) * 100
+                row[f"{cov}%"] = mean_std(v)
+                row[f"iou_{cov}_mean"] = float(np.mean(v)) if v.size else np.nan
+                row[f"iou_{cov}_std"] = float(np.std(v, ddof=1)) if v.size > 1 else np.nan
+                per_run.append(v)
+            runs = (
+                np.stack(per_run).mean(0) if all(len(v) == len(per_run[0]) for v in per_run) else np.array([])
+            )
+            row["mean"] = mean_std(runs)
+            row["iou_mean_mean"] = float(np.mean(runs)) if runs.size else np.nan
+            row["iou_mean_std"] = float(np.std(runs, ddof=1)) if runs.size > 1 else np.nan
+            row["n_runs"] = int(g["run"].nunique())
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+def display_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The paper-style columns only (for Markdown and LaTeX)."""
+    return table[["section", "experiment", "regions", *[f"{c}%" for c in COVERAGES], "mean"]]

@@ -1,0 +1,87 @@
+"""Mask IoU at every coverage on hand-made masks, the nearest mapping of a non-square annotation,
+and the mask reducer of the explanation loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from delex.datasets.geometry import ResizeCrop, reshape_mask
+from delex.metrics.iou import iou_curves
+
+
+def test_iou_on_a_hand_made_mask():
+    # 4 pixels; ranks: pixel 2 first, then 0, 3, 1; mask = {0, 1}
+    ranks = torch.tensor([[1, 3, 0, 2]])
+    mask = torch.tensor([[True, True, False, False]])
+    iou = iou_curves(ranks, mask, [1, 2, 3, 4]).numpy()[0]
+    # regions {2}, {2,0}, {2,0,3}, all: I = 0,1,1,2; U = 3,3,4,4
+    np.testing.assert_allclose(iou, [0, 1 / 3, 1 / 4, 2 / 4])
+
+
+def test_support_caps_the_region_and_empty_gives_nan():
+    ranks = torch.tensor([[0, 1, 2, 3], [0, 1, 2, 3]])
+    mask = torch.tensor([[True, False, False, False], [False, False, False, False]])
+    iou = iou_curves(ranks, mask, [1, 2, 4], support=torch.tensor([[1], [0]])).numpy()
+    np.testing.assert_allclose(iou[0], [1, 1, 1])  # region stays {0}
+    assert np.isnan(iou[1]).all()  # empty region and empty mask
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 2**31 - 1))
+def test_iou_matches_brute_force(n, seed):
+    rng = np.random.default_rng(seed)
+    ranks = np.stack([rng.permutation(n) for _ in range(3)])
+    mask = rng.random((3, n)) < 0.4
+    sizes = np.unique(rng.integers(0, n + 1, 4))
+    support = rng.integers(0, n + 1, (3, 1))
+    got = iou_curves(
+        torch.from_numpy(ranks), torch.from_numpy(mask), sizes, torch.from_numpy(support)
+    ).numpy()
+    for q in range(3):
+        for c, s in enumerate(sizes):
+            region = ranks[q] < min(s, support[q, 0])
+            union = (region | mask[q]).sum()
+            want = (region & mask[q]).sum() / union if union else np.nan
+            np.testing.assert_allclose(got[q, c], want)
+
+
+def test_nearest_mapping_of_a_non_square_annotation():
+    # 6 wide x 4 high, one column per label 1..6; resize shorter side 4 -> 2 (3x2), crop 2
+    ann = np.tile(np.arange(1, 7, dtype=np.uint8), (4, 1))
+    out = ResizeCrop(2, 2).apply_mask(ann)
+    # resized width 3 (scale 0.5), left = 0; output pixel centres 0.5, 1.5 pull back to x 1, 3
+    np.testing.assert_array_equal(out, [[2, 4], [2, 4]])
+    # upscaling a 3 wide x 2 high annotation to shorter side 4 (6x4), crop 4 at left 1
+    small = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.uint8)
+    up = ResizeCrop(4, 4).apply_mask(small)
+    np.testing.assert_array_equal(up, [[1, 2, 2, 3], [1, 2, 2, 3], [4, 5, 5, 6], [4, 5, 5, 6]])
+    # the released reshape is not geometric: raster order wraps the rows
+    np.testing.assert_array_equal(reshape_mask(small, 2), [[1, 2], [3, 4]])
+
+
+def test_mask_reducer_on_a_tiny_network():
+    from delex.deliberative import ExplainSettings, explain_masks
+    from delex.models.backbones import build_classifier, build_predictor
+
+    torch.manual_seed(0)
+    clf = build_classifier("vgg16", 5, 0.0625, True, dropout=0.0).eval()
+    pred = build_predictor(clf, 8).eval()
+    imgs = torch.randint(0, 255, (4, 3, 64, 64), dtype=torch.uint8)
+    ann = torch.zeros((4, 64, 64), dtype=torch.uint8)
+    ann[:, :32] = 1  # object 1 covers the top half
+    lookup = torch.zeros((5, 5, 151), dtype=torch.bool)
+    lookup[..., 1] = True  # object 1 is common to every pair
+    cov = np.arange(1, 91) / 100
+    st = ExplainSettings(score="hesitancy", batch_size=3)
+    out = explain_masks(clf, pred, imgs, ann, lookup, st, cov, torch.Generator().manual_seed(0))
+    q = len(out["ins_image"])
+    assert q > 0 and out["ins_iou"].shape == (q, 90) and out["ins_random_iou"].shape == (q, 90)
+    np.testing.assert_allclose(out["ins_mask_fraction"], 0.5)
+    ok = ~np.isnan(out["ins_iou"])
+    assert ((out["ins_iou"][ok] >= 0) & (out["ins_iou"][ok] <= 1)).all()
+    # never above the best possible IoU of a region of that size with a half-image mask
+    best = np.minimum(out["region_sizes"], 2048) / np.maximum(out["region_sizes"], 2048)
+    assert (out["ins_iou"][ok] <= np.broadcast_to(best, out["ins_iou"].shape)[ok] + 1e-12).all()
