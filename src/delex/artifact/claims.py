@@ -275,11 +275,27 @@ def table_value(df: pd.DataFrame, row: str, columns: Sequence[str]) -> tuple[flo
     raise Undetermined(f"none of the columns {list(columns)} in the table")
 
 
-ADE_AVG = ("avg", "Avg.", "average", "iou_avg")
+ADE_AVG = ("avg", "Avg.", "average", "iou_avg", "iou_mean")
+
+
+def ade_value(df: pd.DataFrame, label: str) -> tuple[float, float]:
+    """(mean, std) of the insecurity row `label` of Table 1 as the ADE side writes it (columns
+    experiment, regions, iou_mean_mean, iou_mean_std; a row may repeat across sections), else any
+    layout `table_value` reads."""
+    if {"experiment", "regions"} <= set(df.columns):
+        rows = df[(df["regions"] == "insecurities") & (df["experiment"].str.lower() == label.lower())]
+        if rows.empty:
+            raise Undetermined(f"no insecurity row {label!r} in Table 1")
+        return table_value(rows.iloc[[0]].drop(columns=["section"], errors="ignore"), label, ADE_AVG)
+    return table_value(df, label.split(" score")[0], ADE_AVG)
+
+
+def _ade(d, score: str = "hardness", attribution: str = "gradient", arch: str = "vgg16"):
+    return ade_value(d[ADE_T1], f"{score} score ({attribution}), {arch}")
 
 
 def ade_scores(d):
-    h, hs, e = (table_value(d[ADE_T1], k, ADE_AVG) for k in ("hardness", "hesitancy", "entropy"))
+    h, hs, e = (_ade(d, k) for k in ("hardness", "hesitancy", "entropy"))
     text = f"hardness {fmt(*h)}; hesitancy {fmt(*hs)}; entropy {fmt(*e)}"
     verdicts = {ordered([hs[0], h[0]], [True]), ordered([e[0], h[0]], [True])}
     verdict = FAILS if FAILS in verdicts else UNDETERMINED if UNDETERMINED in verdicts else HOLDS
@@ -287,7 +303,7 @@ def ade_scores(d):
 
 
 def ade_gh_vs_gradient(d):
-    g, gh = (table_value(d[ADE_T1], k, ADE_AVG) for k in ("gradient", "gradient-hessian"))
+    g, gh = _ade(d), _ade(d, attribution="gradient-Hessian")
     spread = np.nanmax([g[1], gh[1], 0.0])
     diff = gh[0] - g[0]
     return Outcome(
@@ -296,7 +312,7 @@ def ade_gh_vs_gradient(d):
 
 
 def ade_architectures(d):
-    vals = [table_value(d[ADE_T1], k, ADE_AVG) for k in ("alexnet", "vgg16", "resnet")]
+    vals = [_ade(d, arch=k) for k in ("alexnet", "vgg16", "resnet50")]
     text = "; ".join(f"{n} {fmt(*v)}" for n, v in zip(("AlexNet", "VGG16", "ResNet-50"), vals, strict=True))
     spread = max(v[0] for v in vals) - min(v[0] for v in vals)
     return Outcome(text, within(spread, 0.0, 2.0), "no clear difference = max - min of the means <= 2 points")
@@ -306,13 +322,18 @@ def ade_architectures(d):
 SAN_T1 = "tables/sanity_table1.csv"
 SAN_T2 = "tables/sanity_table2.csv"
 SAN_T3 = "tables/sanity_table3.csv"
-SAN_BLUR = "tables/sanity_figure4.csv"
+SAN_BLUR = "tables/sanity_scores.csv"
 _VALUE_COLS = ("rho", "r", "correlation", "spearman", "value")
 
 
+_ALIGNED = ("deletion", "avg_drop", "drop", "road_morf")  # negated in sanity_table2 (higher = better)
+_ID_COLS = ("arch", "run", "pair", "kind")
+
+
 def pair_values(df: pd.DataFrame, a: str, b: str) -> np.ndarray:
-    """Per-method correlation between metrics a and b, from a long table (metric_a, metric_b, rho)
-    or a wide one like the paper's Table 2 (a row labelled 'a & b', one column per method)."""
+    """Per-method correlation between metrics a and b: from the sanity branch's Table 2 (a `pair`
+    column 'a & b', one column per method, every (arch, run) row), a long table (metric_a, metric_b,
+    rho) or a wide one like the paper's (first column the pair label)."""
     a, b = a.lower(), b.lower()
     if {"metric_a", "metric_b"} <= set(df.columns):
         ma, mb = df["metric_a"].astype(str).str.lower(), df["metric_b"].astype(str).str.lower()
@@ -321,18 +342,29 @@ def pair_values(df: pd.DataFrame, a: str, b: str) -> np.ndarray:
         if sel.empty or col is None:
             raise Undetermined(f"no {a} & {b} correlation in the table")
         return sel[col].to_numpy(dtype=float)
-    label = df.columns[0]
-    lab = df[label].astype(str).str.lower()
-    sel = df[lab.str.contains(a, regex=False) & lab.str.contains(b, regex=False)]
-    if len(sel) != 1:
-        raise Undetermined(f"{len(sel)} rows for the pair {a} & {b} (need exactly 1)")
-    return pd.to_numeric(sel.drop(columns=[label]).iloc[0], errors="coerce").dropna().to_numpy(dtype=float)
+    label = "pair" if "pair" in df.columns else df.columns[0]
+    parts = df[label].astype(str).str.lower().str.split(" & ")
+
+    def has(p, m):
+        return any(m in t for t in p)
+
+    sel = df[[len(p) == 2 and has(p, a) and has(p, b) for p in parts]]
+    if sel.empty:
+        raise Undetermined(f"no rows for the pair {a} & {b}")
+    values = sel.drop(columns=[c for c in (label, *_ID_COLS) if c in sel.columns])
+    return pd.to_numeric(values.stack(), errors="coerce").dropna().to_numpy(dtype=float)
 
 
 def san_ins_del(d):
-    v = pair_values(d[SAN_T2], "insertion", "deletion")
+    # Table 2 negates deletion so that higher is better for every metric: undo it to compare with the
+    # paper's raw insertion-vs-deletion correlation.
+    t2 = d[SAN_T2]
+    aligned = {"arch", "kind"} <= set(t2.columns)  # this workflow's layout: deletion negated
+    v = pair_values(t2, "insertion", "deletion") * (-1.0 if aligned else 1.0)
     m, s, n = runs_summary(v)
-    return Outcome(fmt(m, s, 3), in_range(m, -0.87, -0.49), f"Spearman, mean (std) over {n} methods")
+    return Outcome(
+        fmt(m, s, 3), in_range(m, -0.87, -0.49), f"Spearman of raw AUCs, mean (std) over {n} values"
+    )
 
 
 def san_pointing(d):
@@ -345,7 +377,8 @@ def san_pointing(d):
 
 def san_internal(d):
     t = d[SAN_T1]
-    num = t.select_dtypes("number").to_numpy(dtype=float)
+    cfg_cols = [c for c in t.columns if "+" in str(c)]  # the configuration columns (zero+pixel, ...)
+    num = (t[cfg_cols] if cfg_cols else t.select_dtypes("number")).to_numpy(dtype=float)
     off = num[np.isfinite(num) & (np.abs(num) < 0.9999)]
     if off.size == 0:
         raise Undetermined(f"no off-diagonal correlations in {SAN_T1}")
@@ -354,22 +387,21 @@ def san_internal(d):
 
 
 def san_blur(d):
+    """Blurred minus original maps of IG and SmoothGrad (sanity_scores: rows <method> and <method>_blur)."""
     t = d[SAN_BLUR]
-    need = {"method", "variant", "insertion", "avg_drop"}
+    need = {"method", "insertion", "avg_drop"}
     if not need <= set(t.columns):
         raise Undetermined(f"{SAN_BLUR} lacks columns {sorted(need - set(t.columns))}")
     parts, ok = [], True
-    for meth in ("ig", "smoothgrad"):
-        rows = t[t["method"].astype(str).str.lower().str.replace("_", "").str.contains(meth)]
-        orig = rows[rows["variant"].astype(str).str.lower() == "original"]
-        blur = rows[rows["variant"].astype(str).str.lower() == "blurred"]
+    for meth in ("integrated_gradients", "smoothgrad"):
+        orig, blur = t[t["method"] == meth], t[t["method"] == f"{meth}_blur"]
         if orig.empty or blur.empty:
             raise Undetermined(f"{SAN_BLUR}: no original/blurred rows for {meth}")
         di = float(blur["insertion"].mean() - orig["insertion"].mean())
         dd = float(blur["avg_drop"].mean() - orig["avg_drop"].mean())
         ok &= di > 0 and dd < 0
         parts.append(f"{meth}: insertion {di:+.3f}, Average Drop {dd:+.2f}")
-    return Outcome("; ".join(parts), HOLDS if ok else FAILS, "blurred - original")
+    return Outcome("; ".join(parts), HOLDS if ok else FAILS, "blurred - original, mean over archs and runs")
 
 
 def san_binarized(d):
