@@ -3,6 +3,12 @@
 include: "ade_common.smk"
 
 
+rule ade_all:
+    """Only the ADE20K side (snakemake ade_all --configfile configs/ade20k.yaml: the target before --configfile)."""
+    input:
+        ade_outputs(),
+
+
 rule ade_synthetic:
     output:
         directory(f"{A}/data"),

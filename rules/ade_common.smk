@@ -21,9 +21,12 @@ def ade_outputs():
 
 
 def ade_root():
-    """The ADEChallengeData2016 folder this run reads: generated, or the user's download."""
+    """The ADEChallengeData2016 folder this run reads: generated, downloaded into resources/ (the
+    archive and its metadata files, rules/download.smk), or the user's folder."""
     if ADE["dataset"]["source"] == "synthetic":
         return f"{A}/data"
+    if ADE["dataset"]["source"] == "download":
+        return f"resources/{SOURCES[ADE['dataset'].get('archive', 'ade20k')].extracts_to}"
     return ADE["dataset"]["path"]
 
 

@@ -57,10 +57,16 @@ def test_preplaced_archive_is_verified_and_extracted_offline(tmp_path):
     assert not (res_dir / "CUB_200_2011").exists()
 
 
-@pytest.mark.parametrize("config", ["cub200.yaml"])
-def test_paper_scale_dag(tmp_path, config):
-    res = snakemake(tmp_path, REPO / "configs" / config, "-n")
+def _dag(tmp_path, config, *targets):
+    res = snakemake(tmp_path, REPO / "configs" / config, "-n", *targets)
     assert res.returncode == 0, res.stderr[-3000:]
-    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", res.stdout, re.M))
-    assert counts["download"] == "1" and counts["extract_dataset"] == "1"
-    assert counts["train"] == "9" and counts["explain"] == "24" and counts["evaluate"] == "24"
+    return {k: int(v) for k, v in re.findall(r"^(\w+)\s+(\d+)$", res.stdout, re.M)}
+
+
+def test_paper_scale_dags(tmp_path):
+    cub = _dag(tmp_path, "cub200.yaml")
+    assert cub["download"] == 1 and cub["extract_dataset"] == 1
+    assert cub["train"] == 9 and cub["explain"] == 24 and cub["evaluate"] == 24
+    ade = _dag(tmp_path, "ade20k.yaml", "ade_all")
+    assert ade["download"] == 3 and ade["extract_dataset"] == 1  # the zip + objectInfo150 + scenes
+    assert ade["ade_train"] == 9 and ade["ade_explain"] == 9 and "train" not in ade

@@ -15,7 +15,15 @@ import pytest
 from conftest import REPO
 
 pytestmark = pytest.mark.slow
-GPU_RULES = ("train", "explain", "robustness")
+GPU_RULES = (
+    "train",
+    "explain",
+    "robustness",
+    "ade_train",
+    "ade_explain",
+    "sanity_method",
+    "sanity_randomization",
+)
 
 
 def _slurm_idle() -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from delex.config import check_folder_source
+from delex.config import check_download_source, check_folder_source
 from delex.errors import ConfigError
 
 
@@ -19,6 +19,7 @@ def check_ade(config: dict) -> None:
         raise ConfigError(f"ade.preprocess.crop ({pre['crop']}) must not exceed ade.preprocess.resize")
     ds = ade["dataset"]
     check_folder_source(ds, "ade.dataset")
+    check_download_source(ds, "ade.dataset", "ade20k", config["dataset"].get("sources"))
     if (
         ds["source"] == "synthetic"
         and (ds.get("synthetic") or {}).get("n_scenes", 8) < config["explain"]["n_candidates"]

@@ -19,14 +19,7 @@ def check_config(config: dict) -> None:
         )
     ds = config["dataset"]
     check_folder_source(ds, "dataset")
-    if ds["source"] == "download":
-        from delex.datasets.download import load_sources
-
-        sources = load_sources(ds.get("sources"))
-        archive = ds.get("archive", "cub200")
-        if archive not in sources or not sources[archive].extracts_to:
-            options = sorted(k for k, v in sources.items() if v.extracts_to)
-            raise ConfigError(f"dataset.archive: unknown archive {archive!r}; choose from {options}")
+    check_download_source(ds, "dataset", "cub200", ds.get("sources"))
     ex = config["explain"]
     for key, options in (("arch", "architectures"), ("score", "scores"), ("attribution", "attributions")):
         if ex["default"][key] not in ex[options]:
@@ -44,6 +37,19 @@ def check_config(config: dict) -> None:
     from delex.ade_config import check_ade
 
     check_ade(config)
+
+
+def check_download_source(ds: dict, key: str, default: str, registry: str | None) -> None:
+    """A `source: download` dataset section must name an archive of the registry (sources.yaml)."""
+    if ds["source"] != "download":
+        return
+    from delex.datasets.download import load_sources
+
+    sources = load_sources(registry)
+    archive = ds.get("archive", default)
+    if archive not in sources or not sources[archive].extracts_to:
+        options = sorted(k for k, v in sources.items() if v.extracts_to)
+        raise ConfigError(f"{key}.archive: unknown archive {archive!r}; choose from {options}")
 
 
 def check_folder_source(ds: dict, key: str) -> None:
