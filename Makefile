@@ -10,6 +10,11 @@ BIN := $(VENV)/bin
 run: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
 	$(BIN)/snakemake $(SNAKEMAKE_ARGS) --report $$($(BIN)/python -m delex.artifact.report_path $(SNAKEMAKE_ARGS))
+	@# results/paper.pdf and results/report.html: copies of the config just run (name-scoped originals)
+	@d=$$(dirname $$($(BIN)/python -m delex.artifact.report_path $(SNAKEMAKE_ARGS))); \
+	cp $$d/report.html results/report.html; \
+	if [ -f $$d/paper.pdf ]; then cp $$d/paper.pdf results/paper.pdf; echo "paper: results/paper.pdf"; \
+	else echo "no paper.pdf (latexmk missing: see README 'The paper artifact')"; fi
 
 test: $(VENV)/.installed
 	$(BIN)/pytest
