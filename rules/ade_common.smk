@@ -26,7 +26,9 @@ def ade_root():
     if ADE["dataset"]["source"] == "synthetic":
         return f"{A}/data"
     if ADE["dataset"]["source"] == "download":
-        return f"resources/{SOURCES[ADE['dataset'].get('archive', 'ade20k')].extracts_to}"
+        return (
+            f"resources/{SOURCES[ADE['dataset'].get('archive', 'ade20k')].extracts_to}"
+        )
     return ADE["dataset"]["path"]
 
 

@@ -17,14 +17,18 @@ ITEMS = items_for(config)
 ITEM = {i.key: i for i in ITEMS}
 TABLE_ITEMS = [i for i in ITEMS if i.kind == "table"]
 _PAPER_MODE = config.get("artifact", {}).get("paper", "auto")
-PAPER = _PAPER_MODE == "on" or (_PAPER_MODE == "auto" and shutil.which("latexmk") is not None)
+PAPER = _PAPER_MODE == "on" or (
+    _PAPER_MODE == "auto" and shutil.which("latexmk") is not None
+)
 LATEX_HINT = (
     "apt-get install latexmk texlive-latex-base texlive-latex-recommended "
     "(Debian/Ubuntu)"
 )
 for _i in ITEMS:
     if not Path(workflow.basedir, _i.caption_file()).is_file():
-        raise WorkflowError(f"registry item {_i.key}: caption {_i.caption_file()} missing")
+        raise WorkflowError(
+            f"registry item {_i.key}: caption {_i.caption_file()} missing"
+        )
 _UNREGISTERED = unregistered(all_outputs(), NAME, ITEMS)
 if _UNREGISTERED:
     print(

@@ -21,7 +21,9 @@ SAN_TABLES = [
 
 def sanity_files(pattern):
     """Expand a results/<name>/sanity/ pattern over the explained (arch, run) pairs and methods."""
-    if not SAN.get("enabled", False):  # `sanity: {enabled: false}` need not list archs or methods
+    if not SAN.get(
+        "enabled", False
+    ):  # `sanity: {enabled: false}` need not list archs or methods
         return []
     return [
         f"{SAN_DIR}/{a}/run{r}/{pattern.format(method=m)}"
