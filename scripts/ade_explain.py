@@ -10,13 +10,14 @@ from delex.deliberative import ExplainSettings, coverages, explain_masks, hardes
 from delex.groundtruth.frequency import object_lookup
 from delex.metrics.precision_recall import curve_mean, image_mean
 from delex.models.checkpoint import load_models
-from delex.models.training import resolve_device
+from delex.models.training import exact_float32, resolve_device
 from delex.smk import job
 
 smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk) as log:
     ex, arch, run = smk.params.explain, smk.wildcards.arch, int(smk.wildcards.run)
     device = resolve_device(smk.params.device)
+    exact_float32()  # CUDA maps equal CPU maps to float32 rounding (no TF32)
     clf, pred, _ = load_models(smk.input.model, device)
     data = io.load_npz(smk.input.data)
     key = "annotations" if smk.params.mapping == "resize" else "annotations_released"
@@ -33,7 +34,7 @@ with job(smk) as log:
             lookup,
             st,
             coverages(ex),
-            torch.Generator(device=device).manual_seed(run),
+            torch.Generator().manual_seed(run),  # CPU noise: the same baseline on every device
         )
         n = len(chosen)
         curves.append(

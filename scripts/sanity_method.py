@@ -10,7 +10,7 @@ import torch
 from tqdm.auto import tqdm
 
 from delex import io
-from delex.models.training import normalise, resolve_device
+from delex.models.training import exact_float32, normalise, resolve_device
 from delex.sanity.evaluate import MetricSettings, score_maps, select_images
 from delex.sanity.maps import blur_maps
 from delex.sanity.methods import MethodSettings, explain_batch
@@ -21,6 +21,7 @@ from delex.smk import job
 smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk) as log:
     device = resolve_device(smk.params.device)
+    exact_float32()  # CUDA maps equal CPU maps to float32 rounding (no TF32)
     clf, pred = load_explained(smk.params.source, smk.wildcards.arch, smk.input.get("model"), device)
     data = io.load_npz(smk.input.data)
     idx = select_images(data, smk.params.n_images, smk.params.seed)

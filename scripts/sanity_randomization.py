@@ -6,7 +6,7 @@ import pandas as pd
 import torch
 
 from delex import io
-from delex.models.training import normalise, resolve_device
+from delex.models.training import exact_float32, normalise, resolve_device
 from delex.sanity.methods import MethodSettings, explain_batch
 from delex.sanity.models import load_explained
 from delex.sanity.randomization import layers_top_down, randomized, schedule, similarity
@@ -17,6 +17,7 @@ smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk) as log:
     p = smk.params
     device = resolve_device(p.device)
+    exact_float32()  # CUDA maps equal CPU maps to float32 rounding (no TF32)
     clf, pred = load_explained(p.source, smk.wildcards.arch, smk.input.get("model"), device)
     data = io.load_npz(smk.input.data)
     st = MethodSettings.from_config({**dict(p.settings), "batch": p.batch})

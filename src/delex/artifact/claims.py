@@ -155,13 +155,18 @@ def cub_beats_random(d):
     return Outcome(text, HOLDS if above == len(margins) else FAILS, note)
 
 
+def worst(verdicts) -> str:
+    """One verdict for a claim made of several checks: any failure fails, else any undetermined."""
+    return FAILS if FAILS in verdicts else UNDETERMINED if UNDETERMINED in verdicts else HOLDS
+
+
 def cub_scores(d):
     a, _, t = _default(d[PR])
     rows = [(a, "entropy", t), (a, "hardness", t)], [(a, "hesitancy", t), (a, "hardness", t)]
     o1 = _compare(d[PR], rows[0], ["entropy", "hardness"], [True])
     o2 = _compare(d[PR], rows[1], ["hesitancy", "hardness"], [True])
     verdicts = {o1.verdict, o2.verdict}
-    verdict = FAILS if FAILS in verdicts else UNDETERMINED if UNDETERMINED in verdicts else HOLDS
+    verdict = worst(verdicts)
     h = o1.reproduced.split("; ")[1]
     return Outcome(f"{h}; {o2.reproduced.split('; ')[0]}; {o1.reproduced.split('; ')[0]}", verdict, o1.note)
 
@@ -219,7 +224,7 @@ def cub_rho_nonself(d):
     h, e, hs = (_rho(d, k) for k in ("hardness", "entropy", "hesitancy"))
     text = f"hardness {fmt(h[0], h[1])}; hesitancy {fmt(hs[0], hs[1])}; entropy {fmt(e[0], e[1])}"
     verdicts = {ordered([e[0], h[0]], [True]), ordered([hs[0], h[0]], [True])}
-    verdict = FAILS if FAILS in verdicts else UNDETERMINED if UNDETERMINED in verdicts else HOLDS
+    verdict = worst(verdicts)
     return Outcome(text, verdict, "Pearson r, mean (std) over runs")
 
 
@@ -298,7 +303,7 @@ def ade_scores(d):
     h, hs, e = (_ade(d, k) for k in ("hardness", "hesitancy", "entropy"))
     text = f"hardness {fmt(*h)}; hesitancy {fmt(*hs)}; entropy {fmt(*e)}"
     verdicts = {ordered([hs[0], h[0]], [True]), ordered([e[0], h[0]], [True])}
-    verdict = FAILS if FAILS in verdicts else UNDETERMINED if UNDETERMINED in verdicts else HOLDS
+    verdict = worst(verdicts)
     return Outcome(text, verdict, "IoU %, average over 10-50 % coverage")
 
 
