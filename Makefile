@@ -20,8 +20,8 @@ test: $(VENV)/.installed
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src scripts tests benchmarks
-	$(BIN)/ruff format --check src scripts tests benchmarks
+	$(BIN)/ruff check src scripts tests benchmarks tools
+	$(BIN)/ruff format --check src scripts tests benchmarks tools
 	$(BIN)/snakefmt --check Snakefile rules
 	$(BIN)/snakemake --lint
 

@@ -18,6 +18,10 @@ include: "rules/ade.smk"
 include: "rules/artifact.smk"
 
 
+localrules:
+    all,
+
+
 rule all:
     default_target: True
     input:

@@ -3,6 +3,9 @@
 #   .ci/slurm-localhost.sh up     install (Debian slurm-wlm + munge, as root) and start munged, slurmctld, slurmd
 #   .ci/slurm-localhost.sh down   stop exactly the daemons `up` started, by their PID files
 # State lives in $SLURM_STATE (default /tmp/delex-slurm): slurm.conf, PID files, logs, spool.
+# SLURM_CPUS (default: nproc) is the node's advertised CPU count. CI advertises more than it has, so
+# that short jobs run beside long ones instead of queueing behind the plugin's status polls (which
+# back off by 10 s per poll while nothing finishes); SLURM then schedules more single-CPU jobs at once.
 set -euo pipefail
 STATE=${SLURM_STATE:-/tmp/delex-slurm}
 CONF=/etc/slurm/slurm.conf
@@ -16,7 +19,10 @@ up() {
     mkdir -p "$STATE"/{spool/ctld,spool/d,log} /etc/slurm
     local host cpus mem
     host=$(hostname -s)
-    cpus=$(nproc)
+    cpus=${SLURM_CPUS:-$(nproc)}
+    local overrides=""
+    # A node advertising more CPUs than slurmd detects is drained unless told to trust slurm.conf.
+    ((cpus > $(nproc))) && overrides="SlurmdParameters=config_overrides"
     mem=$(awk '/MemTotal/ {printf "%d", $2 / 1024 * 0.9}' /proc/meminfo)
     cat >"$CONF" <<CONF
 ClusterName=delexci
@@ -33,6 +39,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 MinJobAge=300
 ReturnToService=2
+${overrides}
 StateSaveLocation=$STATE/spool/ctld
 SlurmdSpoolDir=$STATE/spool/d
 SlurmctldPidFile=$STATE/slurmctld.pid

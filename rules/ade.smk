@@ -3,6 +3,14 @@
 include: "ade_common.smk"
 
 
+# Seconds-long aggregation: in the main Snakemake process on a cluster (see rules/figures.smk).
+localrules:
+    ade_all,
+    ade_tables,
+    ade_figure4,
+    ade_groundtruth_figure,
+
+
 rule ade_all:
     """Only the ADE20K side (snakemake ade_all --configfile configs/ade20k.yaml: the target before --configfile)."""
     input:

@@ -62,6 +62,16 @@ ARTIFACT_OUTPUTS = [
 ]
 
 
+# Seconds-long assembly of the artifact (LaTeX is likelier on the login node): in the main Snakemake
+# process on a cluster (see rules/figures.smk).
+localrules:
+    claims,
+    final_tables,
+    artifact_report,
+    paper_sources,
+    paper,
+
+
 rule claims:
     input:
         list(CLAIM_INPUTS.values()),

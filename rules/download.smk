@@ -2,6 +2,12 @@
 # A pre-placed archive (resources/<file>) is verified and used without any download.
 
 
+# Compute nodes often have no internet: the transfer runs in the main Snakemake process on a cluster;
+# extraction (large, disk-bound) is submitted.
+localrules:
+    download,
+
+
 rule download:
     output:
         "resources/{filename}",

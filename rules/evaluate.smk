@@ -21,6 +21,11 @@ rule evaluate:
         "../scripts/evaluate.py"
 
 
+# Seconds-long aggregation: in the main Snakemake process on a cluster (see rules/figures.smk).
+localrules:
+    tables,
+
+
 rule tables:
     input:
         curves=experiment_files(

@@ -1,6 +1,16 @@
 # One script per figure (showyourwork style); each writes PDF and PNG, the CSV behind it is in tables/.
 
 
+# Seconds-long aggregation steps run in the main Snakemake process on a cluster (a scheduler job
+# costs a queue wait and a nested Snakemake start for each); everything else is submitted.
+localrules:
+    figure2,
+    rebuttal_figure2_shift,
+    groundtruth_similarity,
+    training_curves,
+    figure3_qualitative,
+
+
 rule figure2:
     input:
         f"{R}/tables/precision_recall.csv",

@@ -4,6 +4,13 @@
 include: "sanity_common.smk"
 
 
+# Seconds-long aggregation: in the main Snakemake process on a cluster (see rules/figures.smk).
+localrules:
+    sanity_all,
+    sanity_tables,
+    sanity_figures,
+
+
 rule sanity_all:
     """Only the sanity branch (e.g. with configs/imagenet_val.yaml, which trains nothing)."""
     input:
