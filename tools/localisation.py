@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from delex import insecurity as ins
 from delex import io
 from delex.attribution.products import logit_attributions
 from delex.diagnostics.localisation import (
@@ -24,12 +25,14 @@ from delex.diagnostics.localisation import (
     shared_mask,
     shared_vs_own,
 )
+from delex.groundtruth.triplets import gt_part_mask
+from delex.metrics.precision_recall import precision_recall
 from delex.models.checkpoint import load_models
 from delex.models.training import normalise
 from delex.parts import PART_NAMES
 
 
-def class_map_ranks(model_path: Path, data: dict, truth: dict, n_test: int) -> dict[str, float]:
+def class_map_ranks(model_path: Path, data: dict, truth: dict, selected, n_test: int) -> dict[str, float]:
     """Shared/own rank percentiles in the true class's logit attribution and in min(true, sibling)."""
     clf, _, _ = load_models(model_path, "cpu")
     test = np.flatnonzero(~data["is_train"].astype(bool))[:n_test]
@@ -44,10 +47,22 @@ def class_map_ranks(model_path: Path, data: dict, truth: dict, n_test: int) -> d
     same = torch.as_tensor(fam[None, :] == fam[y.numpy(), None]) & (torch.arange(q.shape[1]) != y[:, None])
     sibling = logits.masked_fill(~same, -torch.inf).argmax(1)
     rows = torch.arange(len(y))
-    size, pts = x.shape[-1], data["parts"][test]
+    size, pts, extra = x.shape[-1], data["parts"][test], {}
     true_pct = point_rank_percentiles(q[rows, y], pts, size)
     both_pct = point_rank_percentiles(torch.minimum(q[rows, y], q[rows, sibling]), pts, size)
+    # precision at 10 % coverage of the (true, sibling) pair's min map against its ground-truth parts,
+    # beside random regions: what an ambiguity map built from these class maps could at best reach
+    gt = gt_part_mask(selected, np.sort(np.stack([y.numpy(), sibling.numpy()], 1), 1))
+    pts_t = torch.as_tensor(pts, dtype=torch.float32)
+    vis = pts_t[..., 2] > 0
+    noise = torch.rand(q[:, 0].shape, generator=torch.Generator().manual_seed(0))
+    pair_map = torch.minimum(q[rows, y], q[rows, sibling])
+    for key, m in (("pair_precision", pair_map), ("random_precision", noise)):
+        ranks = ins.point_ranks(ins.pixel_ranks(ins.upsample(m, size)), pts_t[..., :2], vis, size)
+        prec, _ = precision_recall(ranks, vis, gt, ins.region_sizes([0.1], size * size))
+        extra[key] = float(np.nanmean(prec))
     out = dict(zip(("true_shared", "true_own"), shared_vs_own(true_pct, mask), strict=True))
+    out.update(extra)
     out.update(zip(("min_shared", "min_own"), shared_vs_own(both_pct, mask), strict=True))
     out["accuracy"] = float((logits.argmax(1) == y).float().mean())
     return out
@@ -57,7 +72,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results", type=Path, help="results/<name> of a finished synthetic-birds run")
     ap.add_argument("--run", type=int, default=0)
-    ap.add_argument("--n-test", type=int, default=300, help="test images for the class-map ranks")
+    ap.add_argument("--n-test", type=int, default=None, help="test images for the class maps (default: all)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     res = args.results
@@ -66,15 +81,18 @@ def main() -> None:
     if not truth_file.exists():
         raise SystemExit(f"{truth_file}: not found (the diagnostic needs the synthetic twin's truth)")
     truth = json.loads(truth_file.read_text())
+    selected = np.load(res / "groundtruth" / "groundtruth.npz")["selected"]
     size = data["images"].shape[-1]
-    print("arch      acc   true class map: shared own | min(true, sibling): shared own")
+    print("arch      acc   true class map: shared own | min(true, sibling): shared own | P@10 pair random")
     for model in sorted(res.glob(f"models/*/run{args.run}/model.pt")):
         arch = model.parent.parent.name
-        r = class_map_ranks(model, data, truth, args.n_test)
+        r = class_map_ranks(model, data, truth, selected, args.n_test)
         print(
             f"{arch:9s} {r['accuracy']:.2f}  {r['true_shared']:.3f} {r['true_own']:.3f} "
-            f"| {r['min_shared']:.3f} {r['min_own']:.3f}   (rank percentile: 0 top, 0.5 chance)"
+            f"| {r['min_shared']:.3f} {r['min_own']:.3f} | {100 * r['pair_precision']:.1f} "
+            f"{100 * r['random_precision']:.1f}"
         )
+    print("(rank percentile: 0 = top of the map, 0.5 = chance; P@10: precision at 10 % coverage, %)")
     print("\nexplanation                               insecurities  positive cells  positive share")
     for expl in sorted(res.glob(f"explain/*/*/*/run{args.run}.npz")):
         maps = np.load(expl)["ins_map"]
