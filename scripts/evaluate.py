@@ -11,6 +11,7 @@ with job(smk):
     data = io.load_npz(smk.input.data)
     selected = io.load_npz(smk.input.gt)["selected"]
     points = part_points(data, smk.params.variant)[expl["image_index"]]
-    io.write_csv(smk.output.curves, precision_recall_curves(expl, points, selected))
+    size = data["images"].shape[-1]
+    io.write_csv(smk.output.curves, precision_recall_curves(expl, points, selected, size))
     table = insecurity_table(expl, points, selected, smk.params.importance_coverage / 100.0)
     io.write_csv(smk.output.insecurities, table)

@@ -13,6 +13,7 @@ from delex.evaluation import (
     importance_precision_correlation,
     insecurity_table,
     precision_recall_curves,
+    region_area,
     shift_robustness,
 )
 from delex.models.backbones import build_classifier, build_predictor
@@ -164,3 +165,21 @@ def test_regions_never_grow_beyond_the_ambiguity_support(nets, batch):
     row = pts[..., 1].floor().clamp(0, 63).long()
     on_zero = up.gather(1, row * 64 + col).numpy() <= 0
     assert (out["ins_point_rank"][on_zero] == 64 * 64).all()
+
+
+def test_region_area_stops_at_the_map_support():
+    # 10x10 input, 2x2 maps. Map 0 is positive everywhere; map 1 only in its top-left cell, whose
+    # bilinear support (align_corners=False: pixel i samples source 0.2 i - 0.4, clamped to [0, 1])
+    # is i = 0..6 per axis, 49 px: the 50 px region of coverage 0.5 stops at 49.
+    expl = _expl()
+    maps = np.zeros((2, 2, 2), dtype=np.float32)
+    maps[0] = 1.0
+    maps[1, 0, 0] = 1.0
+    expl.update(ins_map=maps, region_sizes=np.array([10, 50]))
+    area = region_area(expl, 10)
+    assert area.tolist() == [[0.10, 0.50], [0.10, 0.49]]
+    points = np.zeros((1, 15, 3))
+    curves = precision_recall_curves(expl, points, np.zeros((15, 3, 3), dtype=bool), size=10)
+    # one image: the mean of its two insecurities
+    assert curves["region_fraction"].tolist() == pytest.approx([0.10, 0.495])
+    assert "region_fraction" not in precision_recall_curves(expl, points, np.zeros((15, 3, 3), dtype=bool))

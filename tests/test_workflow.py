@@ -95,7 +95,14 @@ def test_tables_hold_every_experiment_and_run(tiny_run):
         assert (r[1:] >= r[:-1] - 1e-12).all()
     at = pd.read_csv(tables / "precision_at_coverage.csv")
     assert set(at["coverage_percent"]) == {10, 20, 30, 40, 50}
-    assert {"precision", "random_precision", "margin_points"} <= set(at.columns)
+    assert {"precision", "random_precision", "margin_points", "region_percent_mean"} <= set(at.columns)
+    # regions never exceed their coverage, and stop earlier only where maps are positive on less
+    area = at.dropna(subset=["region_percent_mean"])
+    assert len(area) and (area["region_percent_mean"] <= area["coverage_percent"] + 1e-9).all()
+    area_pr = pr.dropna(subset=["region_fraction"])
+    for _, g in area_pr.groupby(["arch", "score", "attribution", "run"]):
+        a = g.sort_values("coverage")["region_fraction"].to_numpy()
+        assert (a[1:] >= a[:-1] - 1e-12).all()  # and grow with coverage
     reb = pd.read_csv(tables / "rebuttal_table1.csv")
     assert len(reb) == 6  # 3 scores with gradient + 3 more attributions with hardness, on vgg16
     rob = pd.read_csv(tables / "robustness.csv")

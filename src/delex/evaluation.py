@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import torch
 
+from delex import insecurity as ins
 from delex.groundtruth.triplets import gt_part_mask
 from delex.metrics.correlation import pearson
 from delex.metrics.precision_recall import curve_mean, image_mean, inside_points, precision_recall
@@ -16,13 +18,32 @@ def insecurity_visibility(expl: dict, points: np.ndarray) -> np.ndarray:
     return points[expl["ins_image"], :, 2] > 0
 
 
-def precision_recall_curves(expl: dict, points: np.ndarray, selected: np.ndarray) -> pd.DataFrame:
+def region_area(expl: dict, size: int) -> np.ndarray:
+    """(Q, n_cov) area of each insecurity's region as a fraction of the (size x size) input.
+
+    Equal to the coverage unless the ambiguity map is positive on less of the image: r = 1[m > T]
+    with T >= 0 stops at the map's support (as `deliberative.explain` ranks points), so the table
+    can say how large the regions behind a coverage column really are.
+    """
+    maps = torch.as_tensor(expl["ins_map"], dtype=torch.float32)
+    support = (ins.upsample(maps, size) > 0).flatten(1).sum(1).numpy() if len(maps) else np.zeros(0)
+    sizes = np.asarray(expl["region_sizes"], dtype=np.float64)
+    return np.minimum(sizes[None, :], support[:, None]) / (size * size)
+
+
+def precision_recall_curves(
+    expl: dict, points: np.ndarray, selected: np.ndarray, size: int | None = None
+) -> pd.DataFrame:
     """Mean precision and recall over images (after averaging the insecurities of each image), for the
-    insecurities and for random regions of the same areas, at every coverage."""
+    insecurities and for random regions of the same areas, at every coverage; with the input size,
+    also the mean region area (`region_fraction`, averaged like precision)."""
     vis = insecurity_visibility(expl, points)
     gt = gt_part_mask(selected, expl["ins_pair"])
     n_img = len(points)
     cols = {"coverage": expl["coverages"]}
+    if size is not None:
+        area = region_area(expl, size)
+        cols["region_fraction"] = curve_mean(image_mean(area, expl["ins_image"], n_img))
     for prefix, key in (("", "ins_point_rank"), ("random_", "ins_random_point_rank")):
         prec, rec = precision_recall(expl[key], vis, gt, expl["region_sizes"])
         cols[f"{prefix}precision"] = curve_mean(image_mean(prec, expl["ins_image"], n_img))

@@ -24,7 +24,8 @@ def experiment_label(arch: str, score: str, attribution: str) -> str:
 
 def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0.5)) -> pd.DataFrame:
     """Per experiment and coverage: insecurity and random-region precision and recall, mean and std
-    over runs, and the margin of insecurities over random regions (percentage points)."""
+    over runs, the margin of insecurities over random regions (percentage points) and the mean area
+    of the regions (% of the image; below the coverage where the maps are positive on less)."""
     rows = []
     for key, g in curves.groupby(EXPERIMENT, sort=True):
         for cov in coverages:
@@ -38,6 +39,8 @@ def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0
                 row[f"{col}_std"] = float(np.std(v, ddof=1)) if len(v) > 1 else float("nan")
                 row[col] = mean_std(v)
             row["margin_points"] = row["precision_mean"] - row["random_precision_mean"]
+            if "region_fraction" in at:  # regions stop at the map's support: say how large they are
+                row["region_percent_mean"] = float(np.mean(at["region_fraction"].to_numpy() * 100))
             row["n_runs"] = len(at)
             rows.append(row)
     return pd.DataFrame(rows)
