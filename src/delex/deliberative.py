@@ -247,7 +247,7 @@ def explain_with(classifier, predictor, images_uint8, st, coverages, generator, 
         low = amb[b_idx, p_idx]
         up = ins.upsample(low, size)
         ranks = ins.pixel_ranks(up)
-        support = (up.reshape(len(b_idx), -1) > 0).sum(1, keepdim=True)
+        support = ins.support_pixels(up)[:, None]
         rand = ins.random_rank_maps(len(b_idx), *low.shape[-2:], size, generator).to(dev)
         for k, v in reduce(sl, b_idx, cls, ranks, rand, support).items():
             reduced.setdefault(k, []).append(v.cpu())

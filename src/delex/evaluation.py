@@ -26,7 +26,7 @@ def region_area(expl: dict, size: int) -> np.ndarray:
     can say how large the regions behind a coverage column really are.
     """
     maps = torch.as_tensor(expl["ins_map"], dtype=torch.float32)
-    support = (ins.upsample(maps, size) > 0).flatten(1).sum(1).numpy() if len(maps) else np.zeros(0)
+    support = ins.support_pixels(ins.upsample(maps, size)).numpy()
     sizes = np.asarray(expl["region_sizes"], dtype=np.float64)
     return np.minimum(sizes[None, :], support[:, None]) / (size * size)
 

@@ -81,6 +81,12 @@ def upsample(maps: torch.Tensor, size: int) -> torch.Tensor:
     return up.reshape(*lead, size, size)
 
 
+def support_pixels(up_maps: torch.Tensor) -> torch.Tensor:
+    """(Q,) number of pixels where each upsampled map is positive: the largest region r = 1[m > T]
+    with T >= 0 can take, so every region stops there."""
+    return (up_maps.flatten(1) > 0).sum(1)
+
+
 def pixel_ranks(maps: torch.Tensor) -> torch.Tensor:
     """(Q, S*S) int32 rank of each pixel by descending value, ties by raster order, NaN last."""
     flat = maps.reshape(maps.shape[0], -1)

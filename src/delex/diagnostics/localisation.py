@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from delex import insecurity as ins
+from delex.parts import part_family
 
 
 def point_rank_percentiles(maps: torch.Tensor, points: np.ndarray, size: int) -> np.ndarray:
@@ -27,8 +28,6 @@ def point_rank_percentiles(maps: torch.Tensor, points: np.ndarray, size: int) ->
 
 def shared_mask(labels: np.ndarray, class_family: np.ndarray, shared: list[set[str]], parts) -> np.ndarray:
     """(B, P) bool: part p of image i belongs to a part family its class's family shares."""
-    from delex.parts import part_family
-
     fam = np.asarray(class_family)[np.asarray(labels)]
     return np.array([[part_family(p) in shared[f] for p in parts] for f in fam], dtype=bool)
 
@@ -45,6 +44,6 @@ def positive_support(maps: np.ndarray, size: int) -> tuple[float, float]:
     m = torch.as_tensor(maps, dtype=torch.float32)
     if len(m) == 0:
         return float("nan"), float("nan")
-    cells = (m > 0).flatten(1).sum(1).double().mean().item()
-    share = (ins.upsample(m, size) > 0).flatten(1).double().mean(1).mean().item()
+    cells = ins.support_pixels(m).double().mean().item()
+    share = ins.support_pixels(ins.upsample(m, size)).double().mean().item() / (size * size)
     return cells, share
