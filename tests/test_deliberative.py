@@ -111,6 +111,7 @@ def test_precision_recall_known_answer():
     # coverage 50: ins 1 holds 0,1,2 -> P 2/3; ins 2 the same three -> P 1/3
     assert curves["precision"].iloc[1] == pytest.approx(0.5)
     assert np.isnan(curves["random_precision"]).all()  # no random point inside any region
+    assert curves["n_paired"].tolist() == [0, 0] and curves["wilcoxon_p"].isna().all()  # nothing to pair
     table = insecurity_table(_expl(), points, selected, 0.1)
     assert table["precision"].tolist() == pytest.approx([1.0, 1 / 3])
     assert table["importance"].tolist() == [3.0, 1.0]

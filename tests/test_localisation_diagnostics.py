@@ -23,7 +23,8 @@ def test_peak_on_a_point_ranks_it_first_and_invisible_points_are_nan():
 
 def test_shared_vs_own_means_and_mask():
     parts = ("back", "beak", "left wing", "right wing")
-    mask = shared_mask(np.array([0, 1]), np.array([0, 1]), [{"wing"}, {"back"}], parts)
+    shared = {(0, 2): ["wing"], (1, 3): ["back"]}
+    mask = shared_mask(np.array([0, 3]), np.array([2, 1]), shared, parts)
     assert mask.tolist() == [[False, False, True, True], [True, False, False, False]]
     pct = np.array([[0.9, np.nan, 0.1, 0.3], [0.2, 0.8, 0.6, np.nan]])
     shared, own = shared_vs_own(pct, mask)

@@ -16,7 +16,10 @@ from delex.datasets.synthetic_birds import (
     PART_FAMILIES,
     SyntheticBirdsConfig,
     attribute_groups_table,
+    class_truth,
     generate,
+    pair_parts,
+    pair_units,
 )
 from delex.errors import ConfigError
 from delex.parts import PART_NAMES, attribute_groups
@@ -145,6 +148,38 @@ def test_truth_shared_parts(generated: Path):
             rows = probs[np.ix_(members, cols)]
             same = np.array_equal(rows[0], rows[1])
             assert same == (part in fam["shared_parts"]), (fam["index"], part)
+
+
+def test_pair_units_round_robin():
+    """Known answer: 4 members meet in 3 rounds, every pair exactly once; odd n leaves one alone."""
+    rounds = [sorted(sorted(u.tolist()) for u in pair_units(np.arange(4), k)) for k in range(3)]
+    assert rounds == [[[0, 3], [1, 2]], [[0, 1], [2, 3]], [[0, 2], [1, 3]]]
+    assert rounds[0] == sorted(sorted(u.tolist()) for u in pair_units(np.arange(4), 3))  # cycles
+    odd = [sorted(sorted(u.tolist()) for u in pair_units(np.arange(3), k)) for k in range(3)]
+    assert odd == [[[0], [1, 2]], [[0, 1], [2]], [[0, 2], [1]]]
+    assert [u.tolist() for u in pair_units(np.array([5]), 0)] == [[5]]
+
+
+def test_pairs_sharing_truth():
+    """Under `sharing: pairs` a shared part is alike for exactly the pairs `pair_parts` names."""
+    shared = ("back", "beak", "belly", "tail")
+    cfg = SyntheticBirdsConfig(n_classes=8, n_families=2, sharing="pairs", shared_parts=shared)
+    truth = class_truth(cfg)
+    probs = np.asarray(truth["attribute_probs"])
+    pairs = pair_parts(truth)
+    # 2 families x 4 shared parts x 2 pairs per round; back and tail fall in the same round
+    assert sum(map(len, pairs.values())) == 16
+    assert pairs[(0, 3)] == ["back", "tail"] and pairs[(0, 1)] == ["beak"] and pairs[(4, 6)] == ["belly"]
+    for a in range(8):
+        for b in range(a + 1, 8):
+            for part in PART_FAMILIES:
+                cols = [i for g in attribute_groups(part) for i in g]
+                same = np.array_equal(probs[a, cols], probs[b, cols])
+                assert same == (part in pairs.get((a, b), [])), (a, b, part)
+    family = class_truth(SyntheticBirdsConfig(n_classes=4, n_families=2, shared_parts=("back",)))
+    assert pair_parts(family) == {(0, 1): ["back"], (2, 3): ["back"]}
+    with pytest.raises(ConfigError, match="sharing"):
+        SyntheticBirdsConfig(sharing="triples")
 
 
 def test_deterministic(generated: Path, tmp_path: Path):

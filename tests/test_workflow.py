@@ -103,6 +103,14 @@ def test_tables_hold_every_experiment_and_run(tiny_run):
     for _, g in area_pr.groupby(["arch", "score", "attribution", "run"]):
         a = g.sort_values("coverage")["region_fraction"].to_numpy()
         assert (a[1:] >= a[:-1] - 1e-12).all()  # and grow with coverage
+    # the paired test: p-values in [0, 1], pairs never more than the images with insecurities
+    assert pr["wilcoxon_p"].dropna().between(0, 1).all() and (pr["n_paired"] <= pr["n_images"]).all()
+    assert at["p_greater"].dropna().between(0, 1).all()
+    pairs = pr.assign(coverage_percent=(pr["coverage"] * 100).round().astype(int))
+    keys = ["arch", "score", "attribution", "coverage_percent"]
+    pairs = pairs.groupby(keys, as_index=False)["n_paired"].sum()
+    both = at.merge(pairs, on=keys, suffixes=("", "_runs"))
+    assert len(both) == len(at) and (both["n_paired"] == both["n_paired_runs"]).all()
     reb = pd.read_csv(tables / "rebuttal_table1.csv")
     assert len(reb) == 6  # 3 scores with gradient + 3 more attributions with hardness, on vgg16
     rob = pd.read_csv(tables / "robustness.csv")

@@ -19,6 +19,7 @@ import torch
 from delex import insecurity as ins
 from delex import io
 from delex.attribution.products import logit_attributions
+from delex.datasets.synthetic_birds import pair_parts
 from delex.diagnostics.localisation import (
     point_rank_percentiles,
     positive_support,
@@ -33,7 +34,8 @@ from delex.parts import PART_NAMES
 
 
 def class_map_ranks(model_path: Path, data: dict, truth: dict, selected, n_test: int) -> dict[str, float]:
-    """Shared/own rank percentiles in the true class's logit attribution and in min(true, sibling)."""
+    """Shared/own rank percentiles in the true class's logit attribution and in min(true, sibling);
+    shared = the parts the true class and its sibling share by design (family or pair sharing)."""
     clf, _, _ = load_models(model_path, "cpu")
     test = np.flatnonzero(~data["is_train"].astype(bool))[:n_test]
     x = normalise(torch.from_numpy(data["images"][test]))
@@ -41,11 +43,10 @@ def class_map_ranks(model_path: Path, data: dict, truth: dict, selected, n_test:
         q, logits = logit_attributions(clf.head, clf.features(x))
     y = torch.as_tensor(data["labels"][test])
     fam = np.asarray(truth["class_family"])
-    shared = [set(f["shared_parts"]) for f in truth["families"]]
-    mask = shared_mask(y.numpy(), fam, shared, PART_NAMES)
     # the most probable other class of the same family: where the two should share evidence
     same = torch.as_tensor(fam[None, :] == fam[y.numpy(), None]) & (torch.arange(q.shape[1]) != y[:, None])
     sibling = logits.masked_fill(~same, -torch.inf).argmax(1)
+    mask = shared_mask(y.numpy(), sibling.numpy(), pair_parts(truth), PART_NAMES)
     rows = torch.arange(len(y))
     size, pts, extra = x.shape[-1], data["parts"][test], {}
     true_pct = point_rank_percentiles(q[rows, y], pts, size)

@@ -9,6 +9,7 @@ import torch
 from delex import insecurity as ins
 from delex.groundtruth.triplets import gt_part_mask
 from delex.metrics.correlation import pearson
+from delex.metrics.paired import signed_rank_curve
 from delex.metrics.precision_recall import curve_mean, image_mean, inside_points, precision_recall
 from delex.metrics.robustness import match_pairs, shift_iou
 
@@ -36,7 +37,9 @@ def precision_recall_curves(
 ) -> pd.DataFrame:
     """Mean precision and recall over images (after averaging the insecurities of each image), for the
     insecurities and for random regions of the same areas, at every coverage; with the input size,
-    also the mean region area (`region_fraction`, averaged like precision)."""
+    also the mean region area (`region_fraction`, averaged like precision). `wilcoxon_p` is the
+    one-sided signed-rank p-value of insecurity precision > random-region precision, images paired
+    (`n_paired` images where both are defined; delex.metrics.paired)."""
     vis = insecurity_visibility(expl, points)
     gt = gt_part_mask(selected, expl["ins_pair"])
     n_img = len(points)
@@ -44,10 +47,13 @@ def precision_recall_curves(
     if size is not None:
         area = region_area(expl, size)
         cols["region_fraction"] = curve_mean(image_mean(area, expl["ins_image"], n_img))
+    per_image = {}
     for prefix, key in (("", "ins_point_rank"), ("random_", "ins_random_point_rank")):
         prec, rec = precision_recall(expl[key], vis, gt, expl["region_sizes"])
-        cols[f"{prefix}precision"] = curve_mean(image_mean(prec, expl["ins_image"], n_img))
+        per_image[prefix] = image_mean(prec, expl["ins_image"], n_img)
+        cols[f"{prefix}precision"] = curve_mean(per_image[prefix])
         cols[f"{prefix}recall"] = curve_mean(image_mean(rec, expl["ins_image"], n_img))
+    cols["wilcoxon_p"], cols["n_paired"] = signed_rank_curve(per_image[""], per_image["random_"])
     frame = pd.DataFrame(cols)
     frame["n_images"] = int(np.unique(expl["ins_image"]).size)
     frame["n_insecurities"] = len(expl["ins_image"])

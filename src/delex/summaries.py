@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from delex.metrics.paired import combine_greater
 from delex.tables import mean_std
 
 EXPERIMENT = ["arch", "score", "attribution"]
@@ -25,7 +26,9 @@ def experiment_label(arch: str, score: str, attribution: str) -> str:
 def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0.5)) -> pd.DataFrame:
     """Per experiment and coverage: insecurity and random-region precision and recall, mean and std
     over runs, the margin of insecurities over random regions (percentage points) and the mean area
-    of the regions (% of the image; below the coverage where the maps are positive on less)."""
+    of the regions (% of the image; below the coverage where the maps are positive on less), and
+    `p_greater`: the runs' paired one-sided tests of insecurities > random regions, combined
+    (delex.metrics.paired), over `n_paired` (image, run) pairs."""
     rows = []
     for key, g in curves.groupby(EXPERIMENT, sort=True):
         for cov in coverages:
@@ -41,6 +44,9 @@ def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0
             row["margin_points"] = row["precision_mean"] - row["random_precision_mean"]
             if "region_fraction" in at:  # regions stop at the map's support: say how large they are
                 row["region_percent_mean"] = float(np.mean(at["region_fraction"].to_numpy() * 100))
+            if "wilcoxon_p" in at:  # is the margin more than noise? images paired, runs combined
+                row["p_greater"] = combine_greater(at["wilcoxon_p"], at["n_paired"])
+                row["n_paired"] = int(at["n_paired"].sum())
             row["n_runs"] = len(at)
             rows.append(row)
     return pd.DataFrame(rows)

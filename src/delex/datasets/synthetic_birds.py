@@ -106,6 +106,7 @@ class SyntheticBirdsConfig:
     occlusion_prob: float = 0.2
     bird_scale: tuple = (0.32, 0.42)
     peak: float = 0.8
+    sharing: str = "family"
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -121,6 +122,7 @@ class SyntheticBirdsConfig:
             "bird_scale": len(self.bird_scale) == 2
             and 0.1 <= self.bird_scale[0] <= self.bird_scale[1] <= 0.6,
             "peak": 0.0 < self.peak <= 1.0,
+            "sharing": self.sharing in SHARING,
             "seed": self.seed >= 0,
             "shared_parts": _valid_shared(self.shared_parts),
         }
@@ -137,6 +139,9 @@ class SyntheticBirdsConfig:
         if unknown:
             raise ConfigError(f"unknown synthetic_birds config key(s) {unknown}; known: {sorted(known)}")
         return cls(**mapping)
+
+
+SHARING = ("family", "pairs")
 
 
 def _valid_shared(v: tuple) -> bool:
@@ -181,7 +186,8 @@ def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
 
     Every group's probabilities sum to 1; shared parts have identical rows within a family, and the
     dominant values of all units (families' shared parts, classes' own parts) are distinct while the
-    group has enough values.
+    group has enough values. `sharing: pairs` shares each of a family's shared parts between two
+    classes only (see `pair_units`), so different pairs of one family are alike on different parts.
     """
     rng = np.random.default_rng([cfg.seed, 0])
     fam_of = np.arange(cfg.n_classes) * cfg.n_families // cfg.n_classes
@@ -194,13 +200,15 @@ def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
         # One dominant value per "unit": a family for its shared parts, a class for its own parts.
         # Values are spread over all units of the dataset (distinct while there are enough values),
         # so ambiguity comes from the family design, not from chance coincidences across families.
-        units = [np.flatnonzero(fam_of == f) for f in range(cfg.n_families) if owner[group] in shared[f]]
-        units += [
-            np.array([c])
-            for f in range(cfg.n_families)
-            if owner[group] not in shared[f]
-            for c in np.flatnonzero(fam_of == f)
-        ]
+        units = []
+        for f in range(cfg.n_families):
+            members = np.flatnonzero(fam_of == f)
+            if owner[group] not in shared[f]:
+                units += [np.array([c]) for c in members]
+            elif cfg.sharing == "family":
+                units.append(members)
+            else:
+                units += pair_units(members, sorted(shared[f]).index(owner[group]))
         for members, dom in zip(units, _spread(len(values), len(units), rng), strict=True):
             probs[np.ix_(members, ix)] = _peaked(len(values), dom, cfg.peak, rng)
     _derived_probs(probs)
@@ -222,6 +230,35 @@ def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
         "class_names": names,
         "attribute_probs": probs,
     }
+
+
+def pair_units(members: np.ndarray, k: int) -> list[np.ndarray]:
+    """Units of the k-th shared part under `sharing: pairs`: the pairs of round k % (n - 1) of a
+    round-robin schedule of the family's n members (circle method; odd n adds a bye, who keeps the
+    part to itself), so every two members of a family share some part and each part ties pairs."""
+    m = list(members) + ([-1] if len(members) % 2 else [])
+    n = len(m)
+    if n < 2:
+        return [np.array(members)]
+    r = k % (n - 1)
+    order = [m[0]] + m[1:][r:] + m[1:][:r]  # rotate all but the first
+    pairs = [(order[i], order[n - 1 - i]) for i in range(n // 2)]
+    return [np.array([c for c in p if c >= 0]) for pr in [pairs] for p in pr]
+
+
+def pair_parts(truth: dict) -> dict[tuple[int, int], list[str]]:
+    """(a, b) 0-based classes, a < b -> the part families they share (both sharing modes)."""
+    mode = truth["config"].get("sharing", "family")
+    out: dict[tuple[int, int], list[str]] = {}
+    for fam in truth["families"]:
+        members = np.asarray(fam["class_ids"]) - 1
+        for k, part in enumerate(sorted(fam["shared_parts"])):
+            units = [members] if mode == "family" else pair_units(members, k)
+            for u in units:
+                for i, a in enumerate(u):
+                    for b in u[i + 1 :]:
+                        out.setdefault((int(min(a, b)), int(max(a, b))), []).append(part)
+    return out
 
 
 def _draw_shared(cfg: SyntheticBirdsConfig, rng: np.random.Generator) -> set[str]:

@@ -26,10 +26,11 @@ def point_rank_percentiles(maps: torch.Tensor, points: np.ndarray, size: int) ->
     return torch.where(visible, r, torch.full_like(r, torch.nan)).numpy()
 
 
-def shared_mask(labels: np.ndarray, class_family: np.ndarray, shared: list[set[str]], parts) -> np.ndarray:
-    """(B, P) bool: part p of image i belongs to a part family its class's family shares."""
-    fam = np.asarray(class_family)[np.asarray(labels)]
-    return np.array([[part_family(p) in shared[f] for p in parts] for f in fam], dtype=bool)
+def shared_mask(labels: np.ndarray, partners: np.ndarray, shared: dict, parts) -> np.ndarray:
+    """(B, P) bool: part p of image i is alike in its class and the partner class (the generator's
+    truth: `shared` maps (a, b), a < b, to part families, as synthetic_birds.pair_parts gives)."""
+    keys = [(int(min(a, b)), int(max(a, b))) for a, b in zip(labels, partners, strict=True)]
+    return np.array([[part_family(p) in shared.get(k, ()) for p in parts] for k in keys], dtype=bool)
 
 
 def shared_vs_own(percentiles: np.ndarray, shared: np.ndarray) -> tuple[float, float]:
