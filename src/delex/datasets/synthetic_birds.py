@@ -200,15 +200,20 @@ def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
         # One dominant value per "unit": a family for its shared parts, a class for its own parts.
         # Values are spread over all units of the dataset (distinct while there are enough values),
         # so ambiguity comes from the family design, not from chance coincidences across families.
+        # Shared units first, then own ones (this order fixes which value each unit gets per seed).
         units = []
         for f in range(cfg.n_families):
             members = np.flatnonzero(fam_of == f)
-            if owner[group] not in shared[f]:
-                units += [np.array([c]) for c in members]
-            elif cfg.sharing == "family":
+            if owner[group] in shared[f] and cfg.sharing == "family":
                 units.append(members)
-            else:
+            elif owner[group] in shared[f]:
                 units += pair_units(members, sorted(shared[f]).index(owner[group]))
+        units += [
+            np.array([c])
+            for f in range(cfg.n_families)
+            if owner[group] not in shared[f]
+            for c in np.flatnonzero(fam_of == f)
+        ]
         for members, dom in zip(units, _spread(len(values), len(units), rng), strict=True):
             probs[np.ix_(members, ix)] = _peaked(len(values), dom, cfg.peak, rng)
     _derived_probs(probs)
