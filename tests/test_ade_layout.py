@@ -13,8 +13,17 @@ from PIL import Image
 from delex.datasets.ade_layout import N_OBJECTS, load_ade, load_annotation, load_image, object_presence
 from delex.datasets.ade_prepare import prepare_scenes
 from delex.datasets.geometry import ResizeCrop
-from delex.datasets.synthetic_scenes import SCENES, SyntheticScenesConfig, generate
-from delex.errors import DataError
+from delex.datasets.synthetic_scenes import (
+    FAMILY_STYLE,
+    FLOOR,
+    SCENES,
+    WALL,
+    SyntheticScenesConfig,
+    colourise,
+    generate,
+    mimic_object,
+)
+from delex.errors import ConfigError, DataError
 
 TINY = FIXTURES / "ade_tiny"
 
@@ -151,3 +160,35 @@ def test_generator_output_parses_back(tmp_path):
             again / "ADEChallengeData2016" / "annotations" / "training" / "ADE_train_00000004.png"
         ).read_bytes()
     )
+
+
+def test_mimic_object_borrows_another_familys_look():
+    label = np.zeros((6, 8), dtype=np.uint8)
+    label[:3], label[3:] = WALL, FLOOR
+    rng = np.random.default_rng(0)
+    seen = {tuple(mimic_object(label, "home", rng).items())[0] for _ in range(40)}
+    # home styles wall, floor and ceiling; only wall and floor are in the image; only "wet" restyles them
+    assert seen == {(WALL, "wet"), (FLOOR, "wet")}
+    assert mimic_object(label, "urban", rng) == {}  # urban styles none of these objects
+    assert mimic_object(label, None, rng) == {}
+    # the borrowed look is the other family's colour: same draws, only the floor's pixels change
+    home = colourise(label, np.random.default_rng(1), "home")
+    borrowed = colourise(label, np.random.default_rng(1), "home", {FLOOR: "wet"})
+    assert np.array_equal(home[:3], borrowed[:3]) and not np.array_equal(home[3:], borrowed[3:])
+    wet = np.asarray(FAMILY_STYLE["wet"][FLOOR][0], dtype=float)
+    assert np.abs(borrowed[3:].reshape(-1, 3).mean(0) - wet).max() < 60
+
+
+def test_mimic_prob_zero_leaves_the_twin_unchanged(tmp_path):
+    cfg = SyntheticScenesConfig(n_scenes=2, images_per_scene=4, image_size=24, seed=1)
+    a = generate(tmp_path / "a", cfg, progress=False)
+    b = generate(
+        tmp_path / "b", SyntheticScenesConfig(**{**cfg.as_dict(), "mimic_prob": 1.0}), progress=False
+    )
+    imgs = sorted((a / "ADEChallengeData2016" / "images").rglob("*.jpg"))
+    differ = [p.name for p in imgs if p.read_bytes() != (b / p.relative_to(a)).read_bytes()]
+    assert differ  # every scene of bedroom/living room has a restylable wall or floor
+    for p in (a / "ADEChallengeData2016" / "annotations").rglob("*.png"):  # layouts never move
+        assert p.read_bytes() == (b / p.relative_to(a)).read_bytes()
+    with pytest.raises(ConfigError, match="mimic_prob"):
+        SyntheticScenesConfig(mimic_prob=1.5)

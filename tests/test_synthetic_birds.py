@@ -18,6 +18,7 @@ from delex.datasets.synthetic_birds import (
     attribute_groups_table,
     class_truth,
     generate,
+    mimic_part,
     pair_parts,
     pair_units,
 )
@@ -180,6 +181,45 @@ def test_pairs_sharing_truth():
     assert pair_parts(family) == {(0, 1): ["back"], (2, 3): ["back"]}
     with pytest.raises(ConfigError, match="sharing"):
         SyntheticBirdsConfig(sharing="triples")
+
+
+def test_mimic_part_takes_another_familys_shared_part():
+    cfg = SyntheticBirdsConfig(n_classes=4, n_families=2, shared_parts=("back", "tail"))
+    truth = class_truth(cfg)
+    probs = np.asarray(truth["attribute_probs"])
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        values = {g: names[int(np.argmax(probs[0, list(ix)]))] for g, ix, names in attribute_groups_table()}
+        before = dict(values)
+        part, fam = mimic_part(values, 0, truth, probs, rng)
+        assert fam == 1 and part in ("back", "tail")
+        changed = {g for g in values if values[g] != before[g]}
+        groups = {
+            g
+            for g, ix, _ in attribute_groups_table()
+            if ix[0] in {i for r in attribute_groups(part) for i in r}
+        }
+        assert changed <= groups | {"has_upperparts_color"}  # derived from the back colour
+        for g in groups:  # every value drawn is possible for family 1 on that part
+            ix, names = next((ix, n) for gg, ix, n in attribute_groups_table() if gg == g)
+            assert probs[2, ix[names.index(values[g])]] > 0
+    alone = class_truth(SyntheticBirdsConfig(n_classes=2, n_families=1, shared_parts=("back",)))
+    assert mimic_part({}, 0, alone, np.asarray(alone["attribute_probs"]), rng) is None  # no other family
+
+
+def test_mimicry_recorded_and_default_untouched(generated: Path, tmp_path: Path):
+    truth = json.loads((generated / "CUB_200_2011" / "synthetic_truth.json").read_text())
+    assert "mimicry" not in truth  # mimic_prob 0: the twin is exactly what it was without the option
+    mimic = generate(
+        tmp_path / "m", SyntheticBirdsConfig(**{**CFG.__dict__, "mimic_prob": 1.0}), progress=False
+    )
+    m_truth = json.loads((mimic / "CUB_200_2011" / "synthetic_truth.json").read_text())
+    assert [r["image_id"] for r in m_truth["mimicry"]] == list(range(1, 25))  # every image, in order
+    fam = m_truth["class_family"]
+    labels = np.repeat(np.arange(4), 6)
+    for r in m_truth["mimicry"]:
+        assert r["family"] != fam[labels[r["image_id"] - 1]]
+        assert r["part"] in m_truth["families"][r["family"]]["shared_parts"]
 
 
 def test_deterministic(generated: Path, tmp_path: Path):

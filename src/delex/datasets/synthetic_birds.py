@@ -107,6 +107,7 @@ class SyntheticBirdsConfig:
     bird_scale: tuple = (0.32, 0.42)
     peak: float = 0.8
     sharing: str = "family"
+    mimic_prob: float = 0.0
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -123,6 +124,7 @@ class SyntheticBirdsConfig:
             and 0.1 <= self.bird_scale[0] <= self.bird_scale[1] <= 0.6,
             "peak": 0.0 < self.peak <= 1.0,
             "sharing": self.sharing in SHARING,
+            "mimic_prob": 0.0 <= self.mimic_prob <= 1.0,
             "seed": self.seed >= 0,
             "shared_parts": _valid_shared(self.shared_parts),
         }
@@ -356,6 +358,28 @@ def sample_values(probs_row: np.ndarray, rng: np.random.Generator) -> dict[str, 
             out[group] = values[min(int(np.searchsorted(cdf, rng.random() * cdf[-1])), len(values) - 1)]
     out.update(_derived_values(out))
     return out
+
+
+def mimic_part(
+    values: dict[str, str], c: int, truth: dict, probs: np.ndarray, rng: np.random.Generator
+) -> tuple[str, int] | None:
+    """Give the bird of class c one part of another family: a part that family shares, resampled
+    from a member's distribution (in place). The image then shows, on that part, evidence for the
+    other family's classes, which are alike there: a designed insecurity. Returns (part, family)."""
+    fam = truth["class_family"][c]
+    options = [(p, f["index"]) for f in truth["families"] if f["index"] != fam for p in f["shared_parts"]]
+    if not options:
+        return None
+    part, g = options[int(rng.integers(len(options)))]
+    members = truth["families"][g]["class_ids"]
+    donor = probs[members[int(rng.integers(len(members)))] - 1]
+    owner = group_part_family()
+    for group, ix, names in attribute_groups_table():
+        if owner.get(group) == part:
+            cdf = np.cumsum(donor[list(ix)])
+            values[group] = names[min(int(np.searchsorted(cdf, rng.random() * cdf[-1])), len(names) - 1)]
+    values.update(_derived_values(values))
+    return part, g
 
 
 def _derived_values(v: dict[str, str]) -> dict[str, str]:
@@ -825,11 +849,16 @@ def _write_dataset(base: Path, cfg: SyntheticBirdsConfig, progress: bool) -> Non
     parts = np.zeros((n, len(PART_NAMES), 3))
     boxes = np.zeros((n, 4))
     visible_family = np.zeros((n, len(PART_FAMILIES)), dtype=bool)
-    paths = []
+    paths, mimicry = [], []
     for i in tqdm(range(n), desc="synthetic birds", disable=not progress):
         c = int(labels[i])
         rng = np.random.default_rng([cfg.seed, 1, i + 1])
         values = sample_values(probs[c], rng)
+        mrng = np.random.default_rng([cfg.seed, 3, i + 1])  # its own stream: mimic_prob 0 changes nothing
+        if cfg.mimic_prob > 0 and mrng.random() < cfg.mimic_prob:
+            done = mimic_part(values, c, truth, probs, mrng)
+            if done:
+                mimicry.append({"image_id": i + 1, "part": done[0], "family": done[1]})
         img, parts[i], boxes[i] = render_bird(values, cfg.image_size, cfg.occlusion_prob, cfg.bird_scale, rng)
         attrs[i] = attribute_vector(values)
         for j, p in enumerate(PART_NAMES):
@@ -870,6 +899,8 @@ def _write_dataset(base: Path, cfg: SyntheticBirdsConfig, progress: bool) -> Non
     )
     (root / "README").write_text(_README)
     truth = {**truth, "attribute_probs": probs.tolist(), "n_images": n}
+    if cfg.mimic_prob > 0:
+        truth["mimicry"] = mimicry
     (root / "synthetic_truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
 
 

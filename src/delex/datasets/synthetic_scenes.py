@@ -160,6 +160,7 @@ class SyntheticScenesConfig:
     train_fraction: float = 0.6
     image_size: int = 88
     aspect: tuple[float, float] = (1.15, 1.45)
+    mimic_prob: float = 0.0
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -169,6 +170,7 @@ class SyntheticScenesConfig:
             "train_fraction": 0 < self.train_fraction < 1,
             "image_size": self.image_size >= 16,
             "aspect": len(self.aspect) == 2 and 0.5 <= self.aspect[0] <= self.aspect[1] <= 3,
+            "mimic_prob": 0 <= self.mimic_prob <= 1,
         }
         bad = [k for k, ok in checks.items() if not ok]
         if bad:
@@ -389,13 +391,17 @@ def _texture(kind: str, w: int, h: int, rng: np.random.Generator) -> np.ndarray:
     return np.zeros((h, w))  # flat
 
 
-def colourise(label: np.ndarray, rng: np.random.Generator, family: str | None = None) -> np.ndarray:
+def colourise(
+    label: np.ndarray, rng: np.random.Generator, family: str | None = None, borrowed: dict | None = None
+) -> np.ndarray:
     """(h, w, 3) uint8 image of a label image: each object's jittered colour times its texture (the
-    family's look for shared objects), an overall light level and pixel noise."""
+    family's look for shared objects; `borrowed` {object: family} gives an object another family's
+    look), an overall light level and pixel noise."""
     h, w = label.shape
     img = np.zeros((h, w, 3))
     light = rng.uniform(0.8, 1.15)
     styles = {**STYLE, **FAMILY_STYLE.get(family, {})}
+    styles.update({k: FAMILY_STYLE[f][k] for k, f in (borrowed or {}).items()})
     for k in np.unique(label):
         base, kind = styles.get(int(k), ((128, 128, 128), "flat"))
         colour = np.clip(np.asarray(base, dtype=np.float64) + rng.normal(0, 15, 3), 0, 255)
@@ -406,17 +412,37 @@ def colourise(label: np.ndarray, rng: np.random.Generator, family: str | None = 
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+def mimic_object(label: np.ndarray, family: str | None, rng: np.random.Generator) -> dict[int, str]:
+    """{object: other family} for one object of the image that its family styles, drawn with the look
+    another family gives it (bedroom floor in bathroom tiles): a designed insecurity, since the
+    object is then evidence for that family's scenes, which share it. Empty if none qualifies."""
+    present = set(np.unique(label).tolist())
+    options = [
+        (k, f)
+        for k in sorted(FAMILY_STYLE.get(family, {}))
+        if k in present
+        for f in sorted(FAMILY_STYLE)
+        if f != family and k in FAMILY_STYLE[f]
+    ]
+    if not options:
+        return {}
+    k, f = options[int(rng.integers(len(options)))]
+    return {k: f}
+
+
 def render_scene(
-    scene: str, height: int, width: int, rng: np.random.Generator
+    scene: str, height: int, width: int, rng: np.random.Generator, mimic: np.random.Generator | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(image (h, w, 3) uint8, annotation (h, w) uint8) of one image of `scene`."""
+    """(image (h, w, 3) uint8, annotation (h, w) uint8) of one image of `scene`; with `mimic`, one
+    family-styled object takes another family's look (`mimic_object`)."""
     indoor, _ = SCENES[scene]
     objs = _sample_objects(scene, rng)
     lab = Image.new("L", (width, height), 0)
     d = ImageDraw.Draw(lab)
     (_indoor if indoor else _outdoor)(d, width, height, objs, rng)
     label = np.asarray(lab, dtype=np.uint8)
-    return colourise(label, rng, FAMILY.get(scene)), label
+    borrowed = mimic_object(label, FAMILY.get(scene), mimic) if mimic is not None else {}
+    return colourise(label, rng, FAMILY.get(scene), borrowed), label
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,7 +471,10 @@ def _write_dataset(root: Path, cfg: SyntheticScenesConfig, progress: bool) -> No
     for c, j in tqdm(jobs, desc="synthetic scenes", disable=not progress):
         rng = np.random.default_rng([cfg.seed, c, j])
         aspect = rng.uniform(*cfg.aspect)
-        img, ann = render_scene(scenes[c], cfg.image_size, round(cfg.image_size * aspect), rng)
+        # mimicry draws from its own stream, so mimic_prob 0 leaves every image as it was
+        mrng = np.random.default_rng([cfg.seed, c, j, 1])
+        mimic = mrng if cfg.mimic_prob > 0 and mrng.random() < cfg.mimic_prob else None
+        img, ann = render_scene(scenes[c], cfg.image_size, round(cfg.image_size * aspect), rng, mimic)
         split = "training" if j < n_train else "validation"
         counters[split] += 1
         stem = f"ADE_{'train' if split == 'training' else 'val'}_{counters[split]:08d}"
