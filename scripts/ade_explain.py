@@ -1,14 +1,13 @@
 """Explain the hardest validation images of every ADE experiment of one architecture and run, and
 evaluate them at once: IoU with the common objects' union mask, insecurities and random regions."""
 
-import numpy as np
 import pandas as pd
 import torch
 
 from delex import io
 from delex.deliberative import ExplainSettings, coverages, explain_masks, hardest_test_images
+from delex.evaluation import iou_curves_frame
 from delex.groundtruth.frequency import object_lookup
-from delex.metrics.precision_recall import curve_mean, image_mean
 from delex.models.checkpoint import load_models
 from delex.models.training import exact_float32, resolve_device
 from delex.smk import job
@@ -37,21 +36,8 @@ with job(smk) as log:
             torch.Generator().manual_seed(run),  # CPU noise: the same baseline on every device
         )
         n = len(chosen)
-        curves.append(
-            pd.DataFrame(
-                {
-                    "arch": arch,
-                    "score": score,
-                    "attribution": attribution,
-                    "run": run,
-                    "coverage": out["coverages"],
-                    "iou": curve_mean(image_mean(out["ins_iou"], out["ins_image"], n)),
-                    "random_iou": curve_mean(image_mean(out["ins_random_iou"], out["ins_image"], n)),
-                    "n_images": int(np.unique(out["ins_image"]).size),
-                    "n_insecurities": len(out["ins_image"]),
-                }
-            )
-        )
+        frame = iou_curves_frame(out, n)
+        curves.append(frame.assign(arch=arch, score=score, attribution=attribution, run=run))
         log.info("%s: %d images, %d insecurities", st, n, len(out["ins_image"]))
         if (score, attribution) == tuple(smk.params.figure_experiment):
             out.update(image_index=chosen, difficulty=diff[chosen], labels=data["labels"][chosen])

@@ -4,11 +4,13 @@ and the mask reducer of the explanation loop."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from delex.datasets.geometry import ResizeCrop, reshape_mask
+from delex.evaluation import iou_curves_frame
 from delex.metrics.iou import iou_curves
 
 
@@ -85,3 +87,20 @@ def test_mask_reducer_on_a_tiny_network():
     # never above the best possible IoU of a region of that size with a half-image mask
     best = np.minimum(out["region_sizes"], 2048) / np.maximum(out["region_sizes"], 2048)
     assert (out["ins_iou"][ok] <= np.broadcast_to(best, out["ins_iou"].shape)[ok] + 1e-12).all()
+
+
+def test_iou_curves_frame_averages_images_then_pairs_them():
+    expl = {
+        "ins_image": np.array([0, 0, 1, 2]),
+        "ins_iou": np.array([[0.2, 0.4], [0.4, 0.4], [0.5, 0.6], [0.3, np.nan]]),
+        "ins_random_iou": np.array([[0.1, 0.1], [0.1, 0.1], [0.2, 0.7], [0.1, np.nan]]),
+        "coverages": np.array([0.1, 0.2]),
+    }
+    f = iou_curves_frame(expl, 4)  # image 3 has no insecurity: it is in no mean and no pair
+    # per image at 10 %: ins 0.3, 0.5, 0.3 / random 0.1, 0.2, 0.1 -> three positive differences
+    assert f["iou"].tolist() == pytest.approx([(0.3 + 0.5 + 0.3) / 3, (0.4 + 0.6) / 2])
+    assert f["random_iou"].tolist() == pytest.approx([(0.1 + 0.2 + 0.1) / 3, (0.1 + 0.7) / 2])
+    assert f["wilcoxon_p"][0] == pytest.approx(1 / 8) and f["n_paired"].tolist() == [3, 2]
+    # at 20 %: differences +0.3, -0.1: W+ = 2 of 3, P(W+ >= 2) = 2/4
+    assert f["wilcoxon_p"][1] == pytest.approx(0.5)
+    assert f["n_images"].tolist() == [3, 3] and f["n_insecurities"].tolist() == [4, 4]

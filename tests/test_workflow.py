@@ -256,6 +256,11 @@ def test_ade_table1_and_figure4(tiny_run):
     assert len(curves.groupby(["arch", "score", "attribution", "run"])) == 8 * 2
     for col in ("iou", "random_iou"):
         assert curves[col].dropna().between(0, 1).all()
+    # the paired test: only insecurity rows carry it, as p-values
+    assert curves["wilcoxon_p"].dropna().between(0, 1).all()
+    p_cols = [f"p_greater_{c}" for c in (10, 20, 30, 40, 50)]
+    assert t1.loc[t1["regions"] == "random regions", p_cols].isna().all().all()
+    assert t1.loc[t1["regions"] == "insecurities", p_cols].stack().between(0, 1).all()
     tex = (res / "tables" / "table1.tex").read_text()
     assert r"\toprule" in tex and "random regions" in tex
     gt = pd.read_csv(res / "ade" / "groundtruth" / "triplets.csv")

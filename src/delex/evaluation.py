@@ -60,6 +60,26 @@ def precision_recall_curves(
     return frame
 
 
+def iou_curves_frame(expl: dict, n_images: int) -> pd.DataFrame:
+    """ADE counterpart of `precision_recall_curves` from `deliberative.explain_masks` output: mean IoU
+    over images (insecurities of an image averaged first) of insecurities and random regions at every
+    coverage, with the paired one-sided test of insecurities > random regions (images paired)."""
+    ins = image_mean(expl["ins_iou"], expl["ins_image"], n_images)
+    rnd = image_mean(expl["ins_random_iou"], expl["ins_image"], n_images)
+    p, n_paired = signed_rank_curve(ins, rnd)
+    return pd.DataFrame(
+        {
+            "coverage": expl["coverages"],
+            "iou": curve_mean(ins),
+            "random_iou": curve_mean(rnd),
+            "wilcoxon_p": p,
+            "n_paired": n_paired,
+            "n_images": int(np.unique(expl["ins_image"]).size),
+            "n_insecurities": len(expl["ins_image"]),
+        }
+    )
+
+
 def insecurity_table(expl: dict, points: np.ndarray, selected: np.ndarray, coverage: float) -> pd.DataFrame:
     """One row per insecurity: image, pair, importance and precision/recall at `coverage`."""
     c = int(np.argmin(np.abs(expl["coverages"] - coverage)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from delex.metrics.paired import combine_greater
 from delex.summaries import experiment_label
 from delex.tables import mean_std
 
@@ -23,7 +24,8 @@ def sections(default: dict, scores, attributions, architectures) -> list[tuple[s
 
 def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
     """One row per (section, experiment, regions in {insecurities, random}): IoU (%) mean(std) over
-    runs at each coverage and of the per-run mean over the coverages, plus the numbers behind them.
+    runs at each coverage and of the per-run mean over the coverages, plus the numbers behind them;
+    insecurity rows get p_greater_<cov>: the runs' paired tests combined (delex.metrics.paired).
 
     curves: long frame with arch, score, attribution, run, coverage (fraction), iou, random_iou.
     """
@@ -52,6 +54,10 @@ def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
             row["mean"] = mean_std(runs)
             row["iou_mean_mean"] = float(np.mean(runs)) if runs.size else np.nan
             row["iou_mean_std"] = float(np.std(runs, ddof=1)) if runs.size > 1 else np.nan
+            if col == "iou" and "wilcoxon_p" in g:  # paired test of insecurities > random regions
+                for cov in coverages:
+                    at = g[np.isclose(g["coverage"] * 100, cov)]
+                    row[f"p_greater_{cov}"] = combine_greater(at["wilcoxon_p"], at["n_paired"])
             row["n_runs"] = int(g["run"].nunique())
             out.append(row)
     return pd.DataFrame(out)
