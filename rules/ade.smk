@@ -127,7 +127,12 @@ rule ade_explain:
         variant=config.get("variant", "paper"),
         device=config.get("device", "auto"),
         code=source_hash(
-            "deliberative.py", "insecurity.py", "attribution", "metrics", "groundtruth"
+            "deliberative.py",
+            "insecurity.py",
+            "evaluation.py",
+            "attribution",
+            "metrics",
+            "groundtruth",
         ),
     script:
         "../scripts/ade_explain.py"
