@@ -184,3 +184,16 @@ def test_region_area_stops_at_the_map_support():
     # one image: the mean of its two insecurities
     assert curves["region_fraction"].tolist() == pytest.approx([0.10, 0.495])
     assert "region_fraction" not in precision_recall_curves(expl, points, np.zeros((15, 3, 3), dtype=bool))
+
+
+@pytest.mark.parametrize("attribution", ["gradient", "gradient_hessian"])
+def test_hesitancy_never_puts_the_predicted_class_in_a_non_empty_map(nets, batch, attribution):
+    """Paper variant, exact: the hesitancy map is minus the predicted class's softmax map (at either
+    order), so relu(m_pred) * relu(m_s) vanishes everywhere (README Status)."""
+    st = ExplainSettings(score="hesitancy", attribution=attribution)
+    out = explain(*nets, *batch, st, COV, torch.Generator().manual_seed(0))
+    pred = out["pred"][out["ins_image"]]
+    with_pred = (out["ins_pair"] == pred[:, None]).any(1)
+    assert with_pred.any() and (~with_pred).any()  # both kinds are present in this batch
+    assert (out["ins_map"][with_pred] == 0).all()
+    assert (out["ins_map"][~with_pred] > 0).any()

@@ -8,7 +8,7 @@ import torch
 
 from delex.models.backbones import build_classifier, build_predictor, feature_channels
 from delex.models.checkpoint import load_models, save_models
-from delex.models.training import TrainConfig, train, validation_split
+from delex.models.training import TrainConfig, predictor_loss, train, validation_split
 
 
 @pytest.mark.parametrize(("arch", "grid"), [("vgg16", 7), ("resnet50", 4), ("alexnet", 6)])
@@ -64,3 +64,17 @@ def test_training_is_deterministic_and_checkpoint_round_trips(tmp_path):
     x = torch.randn(2, 3, 64, 64)
     assert torch.allclose(clf(x), runs[0][0](x))
     assert torch.allclose(pred(x), runs[0][1](x))
+
+
+def test_predictor_losses_known_answers():
+    s = torch.tensor([0.9, 0.1, 0.2])
+    p = torch.tensor([0.1, 0.9, 0.8])  # one hard sample (p < 0.5), two easy ones
+    # linear loss per sample: 1 - [s(1-p) + (1-s)p] = 0.18, 0.18, 0.32; groups 0.18 and 0.25
+    assert predictor_loss(s, p, "balanced_linear").item() == pytest.approx((0.18 + 0.25) / 2)
+    bce = -(0.9 * np.log(0.9) + 0.1 * np.log(0.1) + 0.1 * np.log(0.1) + 0.9 * np.log(0.9))
+    bce += -(0.2 * np.log(0.2) + 0.8 * np.log(0.8))
+    assert predictor_loss(s, p, "bce").item() == pytest.approx(bce / 3, rel=1e-5)
+    # only easy samples: the balanced loss is their plain mean
+    assert predictor_loss(s[1:], p[1:], "balanced_linear").item() == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="predictor_loss"):
+        predictor_loss(s, p, "hinge")

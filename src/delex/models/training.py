@@ -2,8 +2,9 @@
 
 Phase 1 trains the classifier alone with cross-entropy (warm-up); the hardness predictor is then
 initialised from the trained classifier's backbone and both are trained jointly: the classifier on the
-hardness-weighted cross-entropy (weights s_i / mean(s), s detached), the predictor on binary
-cross-entropy with target 1 - p_true (p detached). Model selection uses a validation split carved
+hardness-weighted cross-entropy (weights s_i / mean(s), s detached), the predictor on the released
+code's class-balanced linear loss (default) or binary cross-entropy with target 1 - p_true (p
+detached); see `predictor_loss`. Model selection uses a validation split carved
 from the training set, never the test set.
 """
 
@@ -37,6 +38,7 @@ class TrainConfig:
     optimizer: str = "adamw"
     val_fraction: float = 0.15
     predictor_hidden: int = 64
+    predictor_loss: str = "balanced_linear"
     augment: bool = True
     width: float = 0.125
     batch_norm: bool = True
@@ -115,6 +117,24 @@ def predict(model, images_uint8: torch.Tensor, device, batch_size: int = 128) ->
     return torch.cat(out)
 
 
+PREDICTOR_LOSSES = ("bce", "balanced_linear")
+
+
+def predictor_loss(s: torch.Tensor, p_true: torch.Tensor, kind: str = "bce") -> torch.Tensor:
+    """Hardness-predictor loss that makes s large where the true-class probability p is small
+    (METHOD.md 4): "bce", binary cross-entropy with target 1 - p; "balanced_linear", the released
+    code's linear loss 1 - [s (1 - p) + (1 - s) p], averaged over hard (p < 0.5) and easy samples
+    separately and then over the two groups, so a few hard samples weigh as much as many easy ones."""
+    if kind == "bce":
+        return F.binary_cross_entropy(s, 1.0 - p_true)
+    if kind != "balanced_linear":
+        raise ValueError(f"train.predictor_loss: unknown {kind!r}; choose from {PREDICTOR_LOSSES}")
+    per = 1.0 - (s * (1.0 - p_true) + (1.0 - s) * p_true)
+    hard = p_true < 0.5
+    groups = [per[m].mean() for m in (hard, ~hard) if m.any()]
+    return torch.stack(groups).mean()
+
+
 def _optimizer(params, cfg: TrainConfig, lr: float):
     if cfg.optimizer == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=cfg.weight_decay)
@@ -173,7 +193,7 @@ def train(
                 w = s.detach() / s.detach().mean().clamp_min(1e-6)
                 loss = (w * ce).mean()
                 p_true = logits.softmax(1).gather(1, y[:, None]).squeeze(1).detach()
-                ploss = F.binary_cross_entropy(s, 1.0 - p_true)
+                ploss = predictor_loss(s, p_true, cfg.predictor_loss)
                 popt.zero_grad()
                 ploss.backward()
                 popt.step()
