@@ -260,7 +260,8 @@ def test_ade_table1_and_figure4(tiny_run):
     assert curves["wilcoxon_p"].dropna().between(0, 1).all()
     p_cols = [f"p_greater_{c}" for c in (10, 20, 30, 40, 50)]
     assert t1.loc[t1["regions"] == "random regions", p_cols].isna().all().all()
-    assert t1.loc[t1["regions"] == "insecurities", p_cols].stack().between(0, 1).all()
+    p_ins = t1.loc[t1["regions"] == "insecurities", p_cols].to_numpy(dtype=float).ravel()
+    assert np.isfinite(p_ins).any() and ((p_ins >= 0) & (p_ins <= 1))[np.isfinite(p_ins)].all()
     tex = (res / "tables" / "table1.tex").read_text()
     assert r"\toprule" in tex and "random regions" in tex
     gt = pd.read_csv(res / "ade" / "groundtruth" / "triplets.csv")
