@@ -40,7 +40,7 @@ def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
                 "experiment": experiment_label(arch, score, attribution),
                 "regions": regions,
             }
-            per_run = []
+            per_run, p_greater = [], {}
             for cov in coverages:
                 at = g[np.isclose(g["coverage"] * 100, cov)].sort_values("run")
                 v = at[col].to_numpy(dtype=np.float64) * 100
@@ -48,16 +48,15 @@ def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
                 row[f"iou_{cov}_mean"] = float(np.mean(v)) if v.size else np.nan
                 row[f"iou_{cov}_std"] = float(np.std(v, ddof=1)) if v.size > 1 else np.nan
                 per_run.append(v)
+                if col == "iou" and "wilcoxon_p" in g:  # paired test of insecurities > random regions
+                    p_greater[f"p_greater_{cov}"] = combine_greater(at["wilcoxon_p"], at["n_paired"])
             runs = (
                 np.stack(per_run).mean(0) if all(len(v) == len(per_run[0]) for v in per_run) else np.array([])
             )
             row["mean"] = mean_std(runs)
             row["iou_mean_mean"] = float(np.mean(runs)) if runs.size else np.nan
             row["iou_mean_std"] = float(np.std(runs, ddof=1)) if runs.size > 1 else np.nan
-            if col == "iou" and "wilcoxon_p" in g:  # paired test of insecurities > random regions
-                for cov in coverages:
-                    at = g[np.isclose(g["coverage"] * 100, cov)]
-                    row[f"p_greater_{cov}"] = combine_greater(at["wilcoxon_p"], at["n_paired"])
+            row.update(p_greater)
             row["n_runs"] = int(g["run"].nunique())
             out.append(row)
     return pd.DataFrame(out)

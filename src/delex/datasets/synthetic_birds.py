@@ -203,13 +203,14 @@ def class_truth(cfg: SyntheticBirdsConfig) -> dict[str, Any]:
         # Values are spread over all units of the dataset (distinct while there are enough values),
         # so ambiguity comes from the family design, not from chance coincidences across families.
         # Shared units first, then own ones (this order fixes which value each unit gets per seed).
-        units = []
-        for f in range(cfg.n_families):
-            members = np.flatnonzero(fam_of == f)
-            if owner[group] in shared[f] and cfg.sharing == "family":
-                units.append(members)
-            elif owner[group] in shared[f]:
-                units += pair_units(members, sorted(shared[f]).index(owner[group]))
+        units = [
+            u
+            for f in range(cfg.n_families)
+            if owner[group] in shared[f]
+            for u in shared_units(
+                np.flatnonzero(fam_of == f), sorted(shared[f]).index(owner[group]), cfg.sharing
+            )
+        ]
         units += [
             np.array([c])
             for f in range(cfg.n_families)
@@ -250,18 +251,23 @@ def pair_units(members: np.ndarray, k: int) -> list[np.ndarray]:
     r = k % (n - 1)
     order = [m[0]] + m[1:][r:] + m[1:][:r]  # rotate all but the first
     pairs = [(order[i], order[n - 1 - i]) for i in range(n // 2)]
-    return [np.array([c for c in p if c >= 0]) for pr in [pairs] for p in pr]
+    return [np.array([c for c in p if c >= 0]) for p in pairs]
+
+
+def shared_units(members: np.ndarray, k: int, sharing: str) -> list[np.ndarray]:
+    """Groups of a family's classes that are alike on its k-th shared part (sorted by name): the
+    whole family, or the pairs of `pair_units`."""
+    return [members] if sharing == "family" else pair_units(members, k)
 
 
 def pair_parts(truth: dict) -> dict[tuple[int, int], list[str]]:
     """(a, b) 0-based classes, a < b -> the part families they share (both sharing modes)."""
-    mode = truth["config"].get("sharing", "family")
+    sharing = truth["config"].get("sharing", "family")
     out: dict[tuple[int, int], list[str]] = {}
     for fam in truth["families"]:
         members = np.asarray(fam["class_ids"]) - 1
         for k, part in enumerate(sorted(fam["shared_parts"])):
-            units = [members] if mode == "family" else pair_units(members, k)
-            for u in units:
+            for u in shared_units(members, k, sharing):
                 for i, a in enumerate(u):
                     for b in u[i + 1 :]:
                         out.setdefault((int(min(a, b)), int(max(a, b))), []).append(part)
@@ -348,14 +354,18 @@ def _colour_group(part: str) -> str:
 # per-image sampling
 
 
+def _draw_value(probs_row: np.ndarray, ix, names, rng: np.random.Generator) -> str:
+    """One value name of a group (attribute indices ix) drawn from a class's probabilities."""
+    cdf = np.cumsum(probs_row[list(ix)])
+    return names[min(int(np.searchsorted(cdf, rng.random() * cdf[-1])), len(names) - 1)]
+
+
 def sample_values(probs_row: np.ndarray, rng: np.random.Generator) -> dict[str, str]:
     """One value name per attribute group from a class's probabilities (derived groups follow)."""
     owner = group_part_family()
-    out: dict[str, str] = {}
-    for group, ix, values in attribute_groups_table():
-        if group in owner:
-            cdf = np.cumsum(probs_row[list(ix)])
-            out[group] = values[min(int(np.searchsorted(cdf, rng.random() * cdf[-1])), len(values) - 1)]
+    out = {
+        g: _draw_value(probs_row, ix, names, rng) for g, ix, names in attribute_groups_table() if g in owner
+    }
     out.update(_derived_values(out))
     return out
 
@@ -376,8 +386,7 @@ def mimic_part(
     owner = group_part_family()
     for group, ix, names in attribute_groups_table():
         if owner.get(group) == part:
-            cdf = np.cumsum(donor[list(ix)])
-            values[group] = names[min(int(np.searchsorted(cdf, rng.random() * cdf[-1])), len(names) - 1)]
+            values[group] = _draw_value(donor, ix, names, rng)
     values.update(_derived_values(values))
     return part, g
 

@@ -120,7 +120,7 @@ def predict(model, images_uint8: torch.Tensor, device, batch_size: int = 128) ->
 PREDICTOR_LOSSES = ("bce", "balanced_linear")
 
 
-def predictor_loss(s: torch.Tensor, p_true: torch.Tensor, kind: str = "bce") -> torch.Tensor:
+def predictor_loss(s: torch.Tensor, p_true: torch.Tensor, kind: str) -> torch.Tensor:
     """Hardness-predictor loss that makes s large where the true-class probability p is small
     (METHOD.md 4): "bce", binary cross-entropy with target 1 - p; "balanced_linear", the released
     code's linear loss 1 - [s (1 - p) + (1 - s) p], averaged over hard (p < 0.5) and easy samples
