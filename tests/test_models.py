@@ -33,6 +33,20 @@ def test_head_is_piecewise_linear_along_a_location(arch):
     assert torch.allclose(u[2] - u[1], u[1] - u[0], atol=1e-12)
 
 
+@pytest.mark.parametrize("arch", ["vgg16", "resnet50", "alexnet"])
+@pytest.mark.parametrize("size", [80, 112, 128])
+def test_every_cell_of_the_explained_layer_reaches_the_logits(arch, size):
+    """No row or column of A is cut off by the head's pooling (odd grids: 5x5 at 80 px, 7x7 at 112 px),
+    else it could never get attribution: d(sum of logits)/dA is non-zero somewhere in every row and
+    every column (single cells may lose every max-pool window of a small random net by chance)."""
+    torch.manual_seed(0)
+    model = build_classifier(arch, 5, width=0.0625).eval()
+    a = model.features(torch.randn(16, 3, size, size)).detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(model.head(a).sum(), a)
+    reached = grad.abs().sum((0, 1)) > 0
+    assert reached.any(1).all() and reached.any(0).all(), f"cells reaching the logits:\n{reached.int()}"
+
+
 def test_full_width_vgg16_matches_torchvision_parameter_count():
     import torchvision
 

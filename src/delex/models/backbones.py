@@ -81,8 +81,11 @@ def _vgg16(n_classes: int, width: float, batch_norm: bool, dropout: float) -> Sp
     cfg = [c if c == "M" else _w(c, width) for c in cfg]
     features = tvm.vgg.make_layers(cfg, batch_norm=batch_norm)  # ends at ReLU after conv5_3
     d, hidden = cfg[-1], _w(4096, width)
+    # ceil_mode: at an odd grid (5x5 at 80 px, 7x7 at 112 px) floor-mode pooling would drop the last
+    # row and column, so they would never reach the logits and never get attribution (the floor of
+    # a room, the feet of a bird); at torchvision's even 14x14 the two modes agree.
     head = nn.Sequential(
-        nn.MaxPool2d(2, 2),
+        nn.MaxPool2d(2, 2, ceil_mode=True),
         nn.AdaptiveAvgPool2d((7, 7)),
         nn.Flatten(),
         nn.Linear(d * 49, hidden),
