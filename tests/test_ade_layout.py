@@ -22,6 +22,7 @@ from delex.datasets.synthetic_scenes import (
     colourise,
     generate,
     mimic_object,
+    render_scene,
 )
 from delex.errors import ConfigError, DataError
 
@@ -180,7 +181,7 @@ def test_mimic_object_borrows_another_familys_look():
 
 
 def test_mimic_prob_zero_leaves_the_twin_unchanged(tmp_path):
-    cfg = SyntheticScenesConfig(n_scenes=2, images_per_scene=4, image_size=24, seed=1)
+    cfg = SyntheticScenesConfig(n_scenes=2, images_per_scene=4, image_size=24, family_style=True, seed=1)
     a = generate(tmp_path / "a", cfg, progress=False)
     b = generate(
         tmp_path / "b", SyntheticScenesConfig(**{**cfg.as_dict(), "mimic_prob": 1.0}), progress=False
@@ -192,3 +193,25 @@ def test_mimic_prob_zero_leaves_the_twin_unchanged(tmp_path):
         assert p.read_bytes() == (b / p.relative_to(a)).read_bytes()
     with pytest.raises(ConfigError, match="mimic_prob"):
         SyntheticScenesConfig(mimic_prob=1.5)
+    with pytest.raises(ConfigError, match="mimic_prob: .*family_style"):  # nothing to borrow from
+        SyntheticScenesConfig(mimic_prob=0.3)
+
+
+@pytest.mark.parametrize(("family_style", "expected"), [(False, [None, None]), (True, ["wet", "home"])])
+def test_family_style_decides_whose_look_shared_objects_take(monkeypatch, family_style, expected):
+    """Off (the default), a bathroom wall and a bedroom wall are drawn from the same STYLE, as the
+    frequency ground truth (wall common to both) assumes; on, each family has its own look."""
+    from delex.datasets import synthetic_scenes
+
+    seen = []
+    real = synthetic_scenes.colourise
+
+    def spy(label, rng, family=None, borrowed=None):
+        seen.append(family)
+        return real(label, rng, family, borrowed)
+
+    monkeypatch.setattr(synthetic_scenes, "colourise", spy)
+    for scene in ("bathroom", "bedroom"):
+        render_scene(scene, 24, 30, np.random.default_rng(0), family_style=family_style)
+    assert seen == expected
+    assert SyntheticScenesConfig().family_style is False
