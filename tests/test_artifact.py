@@ -253,6 +253,7 @@ def test_ade_and_sanity_claims_read_the_expected_layouts(tmp_path):
     assert v["ade_hardness_best"] == C.HOLDS
     assert v["ade_gh_vs_gradient"] == C.HOLDS  # 0.46 apart, within 2 std + 0.5
     assert v["ade_architectures"] == C.HOLDS  # 1.25 points apart
+    assert v["ade_beats_random"] == C.UNDETERMINED  # the paper's Table 1 has no random rows
     assert v["coh_insertion_deletion"] == C.HOLDS
     assert v["coh_pointing_uncorrelated"] == C.HOLDS
     assert v["coh_binarized_drop"] == C.HOLDS  # signs 1/2 agree real-valued, 2/2 binarized
@@ -307,3 +308,28 @@ def test_report_path_follows_snakemake_config_resolution(tmp_path):
     assert config_name([], default) == "base"
     assert config_name(["--cores", "2", "--configfile", str(other)], default) == "other"
     assert config_name(["--configfile", str(other), "--config", "name=cli", "x=1"], default) == "cli"
+
+
+def test_ade_beats_random_reads_both_rows_of_every_experiment(tmp_path):
+    """Our Table 1 layout: an insecurity row and a random-region row per experiment, experiments
+    repeated across sections; a row without any insecurity is left out and named."""
+
+    def table(second: float) -> pd.DataFrame:
+        exps = ["hardness score (gradient), vgg16", "entropy score (gradient), vgg16"] * 2
+        exps += ["hardness score (gradient), vgg16", "hardness score (gradient), alexnet"] * 2
+        return pd.DataFrame(
+            {
+                "section": ["difficulty score"] * 4 + ["architecture"] * 4,
+                "experiment": sorted(exps[:4]) + sorted(exps[4:]),
+                "regions": ["insecurities", "random regions"] * 4,
+                "iou_mean_mean": [9.9, 9.3, second, 8.0, math.nan, math.nan, 9.9, 9.3][:8],
+            }
+        )
+
+    v = _verdicts(tmp_path, {C.ADE_T1: table(8.5)})
+    assert v["ade_beats_random"] == C.HOLDS  # entropy +0.6, hardness +0.5 (first rows); alexnet left out
+    frame = C.evaluate(C.CLAIMS, {C.ADE_T1: tmp_path / C.ADE_T1.replace("/", "_")}).set_index("id")
+    assert "alexnet" in frame.loc["ade_beats_random", "note"]
+    assert frame.loc["ade_beats_random", "reproduced"].startswith("2/2 above random")
+    v = _verdicts(tmp_path, {C.ADE_T1: table(7.9)})
+    assert v["ade_beats_random"] == C.FAILS  # hardness, vgg16: 7.9 - 8.0
