@@ -137,22 +137,28 @@ def cub_random_precision(d):
 
 def cub_beats_random(d):
     pr = d[PR]
-    margins, undefined = {}, []
+    margins = {}
     for (a, s, t), _ in pr.groupby(["arch", "score", "attribution"]):
         ins = precision_per_run(pr, a, s, t)
         rnd = precision_per_run(pr, a, s, t, "random_precision")
         m, sd, n = runs_summary(ins - rnd)
-        (margins.__setitem__((a, s, t), (m, sd)) if n else undefined.append(f"{a}/{s}/{t}"))
-    if not margins:
+        margins[f"{a}/{s}/{t}"] = (m, sd) if n else None
+    return beats_random(margins, "margin = insecurity - random precision, %, mean over 10-50 % coverage")
+
+
+def beats_random(margins: dict[str, tuple[float, float] | None], note: str) -> Outcome:
+    """'Every experiment above random' from {experiment: (mean, std) margin, or None when it found no
+    insecurity}: the undefined ones are left out and named; shared by the CUB and ADE claims."""
+    defined = {k: v for k, v in margins.items() if v is not None}
+    if not defined:
         raise Undetermined("no experiment found any insecurity")
-    worst = min(margins, key=lambda k: margins[k][0])
-    above = sum(m > 0 for m, _ in margins.values())
-    text = f"{above}/{len(margins)} above random; smallest margin {fmt(*margins[worst])} points"
-    text += f" ({'/'.join(worst)})"
-    note = "margin = insecurity - random precision, %, mean over 10-50 % coverage"
+    low = min(defined, key=lambda k: defined[k][0])
+    above = sum(m > 0 for m, _ in defined.values())
+    text = f"{above}/{len(defined)} above random; smallest margin {fmt(*defined[low])} points ({low})"
+    undefined = [k for k, v in margins.items() if v is None]
     if undefined:
         note += "; no insecurity in any run: " + ", ".join(undefined)
-    return Outcome(text, HOLDS if above == len(margins) else FAILS, note)
+    return Outcome(text, HOLDS if above == len(defined) else FAILS, note)
 
 
 def worst(verdicts) -> str:
@@ -313,20 +319,16 @@ def ade_beats_random(d):
     df = d[ADE_T1]
     if not {"experiment", "regions", "iou_mean_mean"} <= set(df.columns):
         raise Undetermined("Table 1 has no random-region rows (experiment, regions, iou_mean_mean)")
-    margins, undefined = {}, []
+    margins = {}
     for exp, rows in df.groupby("experiment", sort=False):
-        by = rows.drop_duplicates("regions").set_index("regions")["iou_mean_mean"]
-        ins, rnd = (pd.to_numeric(by.get(k), errors="coerce") for k in ("insecurities", "random regions"))
-        (margins.__setitem__(exp, ins - rnd) if np.isfinite(ins - rnd) else undefined.append(exp))
-    if not margins:
-        raise Undetermined("no experiment of Table 1 found any insecurity")
-    low = min(margins, key=margins.get)
-    above = sum(m > 0 for m in margins.values())
-    text = f"{above}/{len(margins)} above random; smallest margin {margins[low]:.2f} points ({low})"
-    note = "margin = insecurity - random-region IoU, %, mean over 10-50 % coverage and runs"
-    if undefined:
-        note += "; no insecurity: " + ", ".join(undefined)
-    return Outcome(text, HOLDS if above == len(margins) else FAILS, note)
+        by = pd.to_numeric(
+            rows.drop_duplicates("regions").set_index("regions")["iou_mean_mean"], errors="coerce"
+        )
+        m = by.get("insecurities", np.nan) - by.get("random regions", np.nan)
+        margins[exp] = (m, math.nan) if np.isfinite(m) else None
+    return beats_random(
+        margins, "margin = insecurity - random-region IoU, %, mean over 10-50 % coverage and runs"
+    )
 
 
 def ade_gh_vs_gradient(d):
