@@ -33,7 +33,7 @@ with job(smk) as log:
             lookup,
             st,
             coverages(ex),
-            torch.Generator().manual_seed(run),  # CPU noise: the same baseline on every device
+            torch.Generator().manual_seed(run),  # CPU shifts: the same baseline on every device
         )
         n = len(chosen)
         frame = iou_curves_frame(out, n)

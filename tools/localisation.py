@@ -56,10 +56,11 @@ def class_map_ranks(model_path: Path, data: dict, truth: dict, selected, n_test:
     gt = gt_part_mask(selected, np.sort(np.stack([y.numpy(), sibling.numpy()], 1), 1))
     pts_t = torch.as_tensor(pts, dtype=torch.float32)
     vis = pts_t[..., 2] > 0
-    noise = torch.rand(q[:, 0].shape, generator=torch.Generator().manual_seed(0))
     pair_map = torch.minimum(q[rows, y], q[rows, sibling])
-    for key, m in (("pair_precision", pair_map), ("random_precision", noise)):
-        ranks = ins.point_ranks(ins.pixel_ranks(ins.upsample(m, size)), pts_t[..., :2], vis, size)
+    pair_ranks = ins.pixel_ranks(ins.upsample(pair_map, size))
+    rand_ranks = ins.shifted_ranks(pair_ranks, size, torch.Generator().manual_seed(0))
+    for key, r in (("pair_precision", pair_ranks), ("random_precision", rand_ranks)):
+        ranks = ins.point_ranks(r, pts_t[..., :2], vis, size)
         prec, _ = precision_recall(ranks, vis, gt, ins.region_sizes([0.1], size * size))
         extra[key] = float(np.nanmean(prec))
     out = dict(zip(("true_shared", "true_own"), shared_vs_own(true_pct, mask), strict=True))

@@ -213,8 +213,9 @@ def explain_with(classifier, predictor, images_uint8, st, coverages, generator, 
     """The insecurities of every image, each reduced by `reduce(slice, b_idx, pairs, ranks,
     random_ranks, support)` -> {key: (Q, ...) tensor}; shared by the point and mask evaluations.
 
-    ranks: pixel ranks of the upsampled ambiguity maps; random_ranks: a random-region baseline of
-    the same grid; support: (Q, 1) number of pixels where the map is positive (largest region).
+    ranks: pixel ranks of the upsampled ambiguity maps; random_ranks: the same regions moved to
+    uniformly random places (`insecurity.shifted_ranks`); support: (Q, 1) number of pixels where
+    the map is positive (largest region).
     """
     dev = _device(classifier)
     size = images_uint8.shape[-1]
@@ -248,7 +249,7 @@ def explain_with(classifier, predictor, images_uint8, st, coverages, generator, 
         up = ins.upsample(low, size)
         ranks = ins.pixel_ranks(up)
         support = ins.support_pixels(up)[:, None]
-        rand = ins.random_rank_maps(len(b_idx), *low.shape[-2:], size, generator).to(dev)
+        rand = ins.shifted_ranks(ranks, size, generator)
         for k, v in reduce(sl, b_idx, cls, ranks, rand, support).items():
             reduced.setdefault(k, []).append(v.cpu())
         keep["imp"].append(ins.importance_curve(up, sizes_t).cpu())

@@ -137,10 +137,21 @@ def importance_curve(up_maps: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor
     return flat.cumsum(1).gather(1, (sizes - 1).expand(len(flat), -1)) / sizes
 
 
-def random_rank_maps(n: int, h: int, w: int, size: int, generator: torch.Generator) -> torch.Tensor:
-    """(n, size*size) ranks of uniform noise on the (h, w) grid upsampled like real maps (baseline).
+def shifted_ranks(ranks: torch.Tensor, size: int, generator: torch.Generator) -> torch.Tensor:
+    """(Q, size*size) ranks of the random-region baseline: each row's region moved to a uniformly
+    random place, i.e. its rank image rolled cyclically by a random (dy, dx) in [0, size)^2.
 
-    Pass a CPU generator to get the same baseline on every device (CUDA streams differ from the CPU's).
+    Every coverage's random region then has exactly the insecurity's area and shape, and each pixel
+    is equally likely to fall in it, so the baseline measures placement alone. Ranks of upsampled
+    grid noise (the earlier baseline) are not uniform: bilinear upsampling keeps the outer half-cell
+    band at the cell values while it averages the inside, so image borders were 2.7 times more
+    likely than the centre to be in a 4 % region (README "Random regions"). Shifts are drawn from
+    `generator` on its own device; pass a CPU generator to get the same baseline on every device.
     """
-    noise = torch.rand((n, h, w), generator=generator, device=generator.device)
-    return pixel_ranks(upsample(noise, size))
+    q = ranks.shape[0]
+    shift = torch.randint(0, size, (q, 2), generator=generator, device=generator.device).to(ranks.device)
+    ar = torch.arange(size, device=ranks.device)
+    rows = (ar[None, :] - shift[:, :1]) % size  # (Q, size): source row of each target row
+    cols = (ar[None, :] - shift[:, 1:]) % size
+    src = rows[:, :, None] * size + cols[:, None, :]  # (Q, size, size) flat source index
+    return ranks.reshape(q, -1).gather(1, src.reshape(q, -1).long())
