@@ -53,3 +53,30 @@ def assert_rejected(tmp_path, mutate, needle):
     out = res.stdout + res.stderr
     assert needle in out, out[-3000:]
     assert "Job stats" not in out
+
+
+OVERLAYS = sorted(
+    p.name for p in (REPO / "configs").glob("*.yaml") if p.read_text().startswith("# Overlay on config.yaml")
+)
+
+
+def test_overlays_found():
+    """The diagnostic overlays the README quotes are the ones checked below."""
+    assert {"seeds_3_5.yaml", "vgg16_224px.yaml", "pairs_sharing.yaml"} <= set(OVERLAYS)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_overlay_on_default_builds_its_own_dag(overlay):
+    """Each overlay, on top of config.yaml, passes the schema and plans jobs under its own name only
+    (never the default's results/synthetic_birds)."""
+    name = yaml.safe_load((REPO / "configs" / overlay).read_text())["name"]
+    res = subprocess.run(
+        [*SNAKEMAKE, "-n", "--cores", "1", "--configfile", "config.yaml", f"configs/{overlay}"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    outputs = [ln.split()[1] for ln in res.stdout.splitlines() if ln.strip().startswith("output: ")]
+    assert outputs, res.stdout[-2000:]
+    assert all(f"/{name}/" in f"/{o}" or o.startswith(f"results/{name}") for o in outputs), outputs[:5]
