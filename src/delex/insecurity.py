@@ -154,4 +154,4 @@ def shifted_ranks(ranks: torch.Tensor, size: int, generator: torch.Generator) ->
     rows = (ar[None, :] - shift[:, :1]) % size  # (Q, size): source row of each target row
     cols = (ar[None, :] - shift[:, 1:]) % size
     src = rows[:, :, None] * size + cols[:, None, :]  # (Q, size, size) flat source index
-    return ranks.reshape(q, -1).gather(1, src.reshape(q, -1).long())
+    return ranks.reshape(q, -1).gather(1, src.reshape(q, -1))
