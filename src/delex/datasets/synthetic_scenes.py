@@ -209,10 +209,20 @@ def scene_names(cfg: SyntheticScenesConfig) -> list[str]:
 # layout: objects drawn into a label image
 
 
+# Objects an outdoor image can stand on, and what fills the top of one without sky.
+GROUND = (SEA, EARTH, GRASS, ROAD)
+BACKDROP = (MOUNTAIN, BUILDING, TREE, HOUSE)
+
+
 def _sample_objects(scene: str, rng: np.random.Generator) -> set[int]:
-    """Objects present in one image of `scene`, each drawn with its scene probability."""
-    _, probs = SCENES[scene]
-    return {k for k, p in probs.items() if rng.random() < p}
+    """Objects present in one image of `scene`, each drawn with its scene probability; an outdoor
+    image without any ground object gets the scene's most frequent one (barnyard and vegetable
+    garden: 2 % of images), so the layout never draws an object the scene did not sample."""
+    indoor, probs = SCENES[scene]
+    objs = {k for k, p in probs.items() if rng.random() < p}
+    if not indoor and not objs & set(GROUND):
+        objs.add(max((k for k in GROUND if k in probs), key=probs.__getitem__))
+    return objs
 
 
 def _indoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.random.Generator) -> None:
@@ -243,6 +253,11 @@ def _indoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.rand
             cw = bw * 0.25
             d.rectangle([bx - cw * 0.5, by - 2, bx + cw * 0.5, by + bh + 3], fill=CURTAIN)
             d.rectangle([bx + bw - cw * 0.5, by - 2, bx + bw + cw * 0.5, by + bh + 3], fill=CURTAIN)
+    if CURTAIN in objs and WINDOW not in objs:  # drapes on the bare wall: curtains keep their SCENES rate
+        cw, x0 = w * rng.uniform(0.06, 0.1), w * rng.uniform(0.05, 0.7)
+        gap = w * rng.uniform(0.12, 0.25)
+        for x in (x0, x0 + cw + gap):
+            d.rectangle([x, top + wall_h * 0.05, x + cw, top + wall_h * 0.8], fill=CURTAIN)
     if CABINET in objs:  # wall cabinets above the worktop
         x0 = rng.uniform(0, 0.3) * w
         d.rectangle([x0, top + 2, x0 + rng.uniform(0.35, 0.6) * w, top + wall_h * 0.3], fill=CABINET)
@@ -290,15 +305,21 @@ def _furniture(d: ImageDraw.ImageDraw, k: int, x: float, y: float, bw: float, bh
 
 def _outdoor(d: ImageDraw.ImageDraw, w: int, h: int, objs: set[int], rng: np.random.Generator) -> None:
     horizon = h * rng.uniform(0.38, 0.52)
-    d.rectangle([0, 0, w, h], fill=SKY if SKY in objs else MOUNTAIN)
+    # Only sampled objects are drawn, so phi measured on the twin is SCENES (a test checks it): no
+    # sky -> a sampled backdrop fills the top, or the ground fills the frame (horizon at the top).
+    top = SKY if SKY in objs else next((k for k in BACKDROP if k in objs), None)
+    if top is None:
+        horizon = 0.0
+    else:
+        d.rectangle([0, 0, w, h], fill=top)
     if MOUNTAIN in objs:
         for _ in range(int(rng.integers(1, 3))):
             cx, hw = rng.uniform(0, w), rng.uniform(0.25, 0.5) * w
             d.polygon([(cx - hw, horizon), (cx, horizon - rng.uniform(0.15, 0.3) * h), (cx + hw, horizon)],
                       fill=MOUNTAIN)  # fmt: skip
-    ground = [k for k in (SEA, EARTH, GRASS) if k in objs] or [GRASS]
-    if ROAD in objs:  # road in front, sidewalk between road and the rest
-        ground = [k for k in ground if k != EARTH][:1]
+    ground = [k for k in (SEA, EARTH, GRASS) if k in objs]
+    if ROAD in objs:  # road in front, sidewalk between road and the rest; else paving to the horizon
+        ground = [k for k in ground if k != EARTH][:1] or [SIDEWALK if SIDEWALK in objs else ROAD]
     bands = np.sort(rng.uniform(horizon, h, len(ground) - 1)) if len(ground) > 1 else np.array([])
     ys = [horizon, *bands, h]
     for k, y0, y1 in zip(ground, ys[:-1], ys[1:], strict=True):
