@@ -40,3 +40,34 @@ def test_positive_support_counts_cells_and_upsampled_share():
     # map 0 covers the image. Map 1, upsampled 2 -> 8 with align_corners=False: output pixel i samples
     # source i/4 - 3/8, clamped to [0, 1]; cell 0 keeps a positive weight for i = 0..5, so 6x6 of 8x8.
     assert np.isclose(share, (1.0 + 36 / 64) / 2)
+
+
+def test_iou_by_group_averages_images_and_skips_pairs_without_common_objects():
+    from delex.diagnostics.scene_groups import iou_by_group
+
+    # 3 explained images: 0 and 1 indoor, 2 outdoor; 2 coverage columns
+    expl = {
+        "ins_image": np.array([0, 0, 1, 2, 2]),
+        "ins_iou": np.array([[0.2, 0.4], [0.0, 0.0], [0.6, 0.8], [0.1, 0.1], [0.3, 0.5]]),
+        "ins_random_iou": np.array([[0.1, 0.1], [0.0, 0.0], [0.2, 0.2], [0.2, 0.2], [0.5, 0.5]]),
+        "ins_mask_fraction": np.array([0.5, 0.0, 0.7, 0.4, 0.6]),  # insecurity 1: no common object
+    }
+    groups = np.array(["indoor", "indoor", "outdoor"])
+    out = iou_by_group(expl, groups, [0, 1])
+    # indoor: image 0 -> (0.2 + 0.4)/2 = 0.3 (insecurity 1 left out), image 1 -> 0.7; random 0.1, 0.2
+    assert out["indoor"]["insecurities"] == 0.5 and np.isclose(out["indoor"]["random"], 0.15)
+    assert out["indoor"]["n_images"] == 2 and out["indoor"]["n_insecurities"] == 2
+    # outdoor: one image, insecurities (0.1 + 0.3 + 0.1 + 0.5)/4 = 0.25 against (0.2 + 0.5)/2 = 0.35
+    assert np.isclose(out["outdoor"]["insecurities"], 0.25) and np.isclose(out["outdoor"]["random"], 0.35)
+    assert out["indoor"]["p_greater"] == 0.25  # both images above: exact one-sided p = 1/4
+    assert out["outdoor"]["p_greater"] == 1.0  # the one image is below
+
+
+def test_map_by_object_normalises_each_map_by_its_mean():
+    from delex.diagnostics.scene_groups import map_by_object
+
+    maps = np.array([[[3.0, 1.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 0.0]]])  # the second: no support
+    labels = np.array([[[1, 2], [2, 2]], [[1, 1], [1, 1]]])
+    out = map_by_object(maps, labels)
+    # map mean 1: object 1 holds 3 (3x the mean), object 2 holds (1 + 0 + 0)/3
+    assert out == {1: 3.0, 2: 1 / 3}

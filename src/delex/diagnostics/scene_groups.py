@@ -1,0 +1,58 @@
+"""Where ADE insecurities beat random regions, and which objects their maps favour (a diagnostic).
+
+Used to tell why the ADE margin is small: the insecurities of room images and of outdoor images are
+compared with their random regions separately, and each object's share of the ambiguity maps is
+read off the annotations. Not a paper metric.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from delex.metrics.paired import signed_rank_greater
+from delex.metrics.precision_recall import image_mean
+
+
+def iou_by_group(expl: dict, groups: np.ndarray, columns) -> dict[str, dict[str, float]]:
+    """Per image group: mean IoU of insecurities and of random regions over `columns` (coverage
+    indices), the one-sided signed-rank p of insecurities > random regions (images paired) and the
+    numbers of images and insecurities.
+
+    Only insecurities whose pair has a common object in the image count: the others score 0 on both
+    sides and would only dilute the group. expl: `deliberative.explain_masks` output with
+    image_index; groups: (n_explained,) label per explained image.
+    """
+    has_mask = np.asarray(expl["ins_mask_fraction"]) > 0
+    cols = list(columns)
+    out = {}
+    for g in np.unique(groups):
+        keep = has_mask & (groups[expl["ins_image"]] == g)
+        if not keep.any():
+            continue
+        image = expl["ins_image"][keep]
+        per = {}
+        for key in ("ins_iou", "ins_random_iou"):
+            curves = image_mean(np.asarray(expl[key])[keep], image, len(groups))
+            per[key] = curves[:, cols].mean(1)  # NaN for images without such an insecurity
+        p, n = signed_rank_greater(per["ins_iou"], per["ins_random_iou"])
+        out[str(g)] = {
+            "insecurities": float(np.nanmean(per["ins_iou"])),
+            "random": float(np.nanmean(per["ins_random_iou"])),
+            "p_greater": p,
+            "n_images": n,
+            "n_insecurities": int(keep.sum()),
+        }
+    return out
+
+
+def map_by_object(maps: np.ndarray, labels: np.ndarray) -> dict[int, float]:
+    """{object: mean of the maps over its pixels}, each map divided by its own image mean first, so
+    1 = the map's average; > 1 = the maps favour the object. Maps with no positive value are left
+    out. maps: (Q, S, S) upsampled ambiguity maps; labels: (Q, S, S) object index per pixel."""
+    maps = np.asarray(maps, dtype=np.float64).reshape(len(maps), -1)
+    labels = np.asarray(labels).reshape(len(labels), -1)
+    mean = maps.mean(1)
+    ok = mean > 0
+    norm = maps[ok] / mean[ok, None]
+    lab = labels[ok]
+    return {int(k): float(norm[lab == k].mean()) for k in np.unique(lab)}

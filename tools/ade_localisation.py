@@ -1,0 +1,80 @@
+"""Print the ADE diagnostics quoted in README "ADE20K side": insecurities against random regions for
+room images and outdoor images separately, and the objects the ambiguity maps favour.
+
+    .venv/bin/python tools/ade_localisation.py results/synthetic_birds [--arch vgg16] [--top 8]
+
+Reads a finished run (prepared data, ground truth and the stored explanations of the default
+experiment per architecture and run); writes nothing. Mean IoU (%) over the 10-50 % columns; p is
+the one-sided signed-rank test of insecurities > random regions (images paired), runs combined by
+Stouffer's method as in the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from delex import insecurity as ins
+from delex import io
+from delex.datasets.synthetic_scenes import SCENES
+from delex.diagnostics.scene_groups import iou_by_group, map_by_object
+from delex.metrics.paired import combine_greater
+
+COLUMNS = [9, 19, 29, 39, 49]  # coverages 10..50 % in the 1..90 % grid
+
+
+def scene_groups(class_names) -> np.ndarray:
+    """'room' / 'outdoor' per class for the synthetic scenes, 'all' for scenes it does not define."""
+    return np.array([("room" if SCENES[c][0] else "outdoor") if c in SCENES else "all" for c in class_names])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("results", type=Path, help="results/<name> of a finished run with the ADE side")
+    ap.add_argument("--arch", nargs="*", default=["vgg16", "alexnet", "resnet50"])
+    ap.add_argument("--top", type=int, default=8, help="objects listed, most and least favoured")
+    args = ap.parse_args()
+    root = args.results / "ade"
+    meta = json.loads((root / "dataset.json").read_text())
+    names = [n.split(";")[0] for n in meta["object_names"]]
+    data = io.load_npz(root / "prepared.npz")
+    group_of_class = scene_groups(meta["class_names"])
+    for arch in args.arch:
+        pooled: dict[str, list] = {}
+        maps, labels = [], []
+        for path in sorted((root / "explain" / arch).glob("run*.npz")):
+            expl = io.load_npz(path)
+            groups = group_of_class[data["labels"][expl["image_index"]]]
+            res = iou_by_group(expl, groups, COLUMNS)
+            line = " | ".join(
+                f"{g}: {r['n_images']} images, {100 * r['insecurities']:.1f} vs {100 * r['random']:.1f}, "
+                f"p {r['p_greater']:.2g}"
+                for g, r in res.items()
+            )
+            print(f"{arch} {path.stem}: {line}")
+            for g, r in res.items():
+                gap = r["insecurities"] - r["random"]
+                pooled.setdefault(g, []).append((r["p_greater"], r["n_images"], gap))
+            keep = expl["ins_mask_fraction"] > 0
+            size = data["annotations"].shape[-1]
+            maps.append(ins.upsample(torch.as_tensor(expl["ins_map"][keep]), size).numpy())
+            labels.append(data["annotations"][expl["image_index"][expl["ins_image"][keep]]])
+        for g, rows in pooled.items():
+            p, n, d = zip(*rows, strict=True)
+            above = sum(x > 0 for x in d)
+            p_all = combine_greater(p, n)
+            print(f"{arch} {g}, runs combined: p {p_all:.2g}, above random in {above} of {len(d)} runs")
+        if maps:
+            by_obj = map_by_object(np.concatenate(maps), np.concatenate(labels))
+            ranked = sorted(((v, names[k - 1]) for k, v in by_obj.items() if k > 0), reverse=True)
+            fmt = ", ".join
+            print(f"{arch} maps favour: {fmt(f'{n} {v:.2f}' for v, n in ranked[: args.top])}")
+            print(f"{arch} maps avoid:  {fmt(f'{n} {v:.2f}' for v, n in ranked[-args.top :])}")
+
+
+if __name__ == "__main__":
+    main()
