@@ -1,11 +1,11 @@
 """Load a CUB_200_2011-layout dataset and store its resized/cropped images and mapped part points."""
 
 import numpy as np
+
+from delex import io
 from delex.datasets.cub_layout import load_cub
 from delex.datasets.geometry import ResizeCrop
 from delex.datasets.prepare import prepare
-
-from delex import io
 from delex.datasets.summary import dataset_summary
 from delex.smk import job
 
