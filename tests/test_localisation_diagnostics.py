@@ -71,3 +71,22 @@ def test_map_by_object_normalises_each_map_by_its_mean():
     out = map_by_object(maps, labels)
     # map mean 1: object 1 holds 3 (3x the mean), object 2 holds (1 + 0 + 0)/3
     assert out == {1: 3.0, 2: 1 / 3}
+
+
+def test_zscore_by_object_standardises_each_signed_map():
+    from delex.diagnostics.scene_groups import zscore_by_object
+
+    maps = np.array([[[2.0, -2.0], [2.0, -2.0]], [[5.0, 5.0], [5.0, 5.0]]])  # the second is constant
+    labels = np.array([[[1, 2], [1, 3]], [[4, 4], [4, 4]]])
+    # map 1: mean 0, sd 2 -> z = +1 on object 1, -1 on objects 2 and 3; object 4 only in the constant map
+    assert zscore_by_object(maps, labels) == {1: 1.0, 2: -1.0, 3: -1.0}
+
+
+def test_zscore_inside_and_own_objects():
+    from delex.diagnostics.scene_groups import own_objects, zscore_inside
+
+    maps = np.array([[[2.0, -2.0], [2.0, -2.0]], [[1.0, 1.0], [1.0, 1.0]]])
+    masks = np.array([[[True, True], [True, False]], [[True, True], [True, True]]])
+    assert np.isclose(zscore_inside(maps, masks), 1 / 3)  # z = +1, -1, +1; the constant map left out
+    phi = np.array([[0.9, 0.5, 0.0], [0.8, 0.0, 0.4]])  # 2 classes, 3 objects (labels 1-3)
+    assert own_objects(phi).tolist() == [[False, False, True, False], [False, False, False, True]]

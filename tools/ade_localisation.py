@@ -3,8 +3,10 @@ room images and outdoor images separately, and the objects the ambiguity maps fa
 
     .venv/bin/python tools/ade_localisation.py results/synthetic_birds [--arch vgg16] [--top 8]
 
-Reads a finished run (prepared data, ground truth and the stored explanations of the default
-experiment per architecture and run); writes nothing. Mean IoU (%) over the 10-50 % columns; p is
+With --class-maps, also whether each classifier's own class map (the true class's logit attribution,
+z-scored per image, on the validation images) favours the objects of the scene (bed in a bedroom).
+Reads a finished run (prepared data, models and the stored explanations of the default experiment
+per architecture and run); writes nothing. Mean IoU (%) over the 10-50 % columns; p is
 the one-sided signed-rank test of insecurities > random regions (images paired), runs combined by
 Stouffer's method as in the tables.
 """
@@ -20,9 +22,18 @@ import torch
 
 from delex import insecurity as ins
 from delex import io
+from delex.attribution.products import logit_attributions
 from delex.datasets.synthetic_scenes import SCENES
-from delex.diagnostics.scene_groups import iou_by_group, map_by_object
+from delex.diagnostics.scene_groups import (
+    iou_by_group,
+    map_by_object,
+    own_objects,
+    zscore_by_object,
+    zscore_inside,
+)
 from delex.metrics.paired import combine_greater
+from delex.models.checkpoint import load_models
+from delex.models.training import normalise
 
 COLUMNS = [9, 19, 29, 39, 49]  # coverages 10..50 % in the 1..90 % grid
 
@@ -32,11 +43,33 @@ def scene_groups(class_names) -> np.ndarray:
     return np.array([("room" if SCENES[c][0] else "outdoor") if c in SCENES else "all" for c in class_names])
 
 
+def class_map_localisation(model_path: Path, data: dict, own: np.ndarray):
+    """(validation accuracy, z on the image's own objects, {object: z}): the true class's logit
+    attribution, z-scored per validation image, averaged over the pixels of the objects only its
+    scene holds (`own_objects`), and per object."""
+    clf, _, _ = load_models(model_path, "cpu")
+    val = np.flatnonzero(~data["is_train"].astype(bool))
+    x = normalise(torch.from_numpy(data["images"][val]))
+    y = torch.as_tensor(data["labels"][val]).long()
+    with torch.no_grad():
+        q, logits = logit_attributions(clf.head, clf.features(x))
+    maps = ins.upsample(q[torch.arange(len(y)), y], x.shape[-1]).numpy()
+    ann = data["annotations"][val].astype(np.int64)
+    yy = y.numpy()[:, None, None]
+    accuracy = float((logits.argmax(1) == y).float().mean())
+    return (
+        accuracy,
+        zscore_inside(maps, own[yy, ann]),
+        zscore_by_object(maps, ann),
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results", type=Path, help="results/<name> of a finished run with the ADE side")
     ap.add_argument("--arch", nargs="*", default=["vgg16", "alexnet", "resnet50"])
     ap.add_argument("--top", type=int, default=8, help="objects listed, most and least favoured")
+    ap.add_argument("--class-maps", action="store_true", help="also the classifiers' own class maps")
     args = ap.parse_args()
     root = args.results / "ade"
     meta = json.loads((root / "dataset.json").read_text())
@@ -74,6 +107,16 @@ def main() -> None:
             fmt = ", ".join
             print(f"{arch} maps favour: {fmt(f'{n} {v:.2f}' for v, n in ranked[: args.top])}")
             print(f"{arch} maps avoid:  {fmt(f'{n} {v:.2f}' for v, n in ranked[-args.top :])}")
+        if args.class_maps:
+            own = own_objects(io.load_npz(root / "groundtruth" / "groundtruth.npz")["phi"])
+            for model in sorted((root / "models" / arch).glob("run*/model.pt")):
+                acc, z_own, z = class_map_localisation(model, data, own)
+                ranked = sorted(((v, names[k - 1]) for k, v in z.items() if k > 0), reverse=True)
+                top = ", ".join(f"{n} {v:+.2f}" for v, n in ranked[: args.top])
+                print(
+                    f"{arch} {model.parent.name} class map (accuracy {acc:.2f}): on the scene's own "
+                    f"objects {z_own:+.2f}; favours {top}"
+                )
 
 
 if __name__ == "__main__":

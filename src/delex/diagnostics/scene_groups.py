@@ -56,3 +56,36 @@ def map_by_object(maps: np.ndarray, labels: np.ndarray) -> dict[int, float]:
     norm = maps[ok] / mean[ok, None]
     lab = labels[ok]
     return {int(k): float(norm[lab == k].mean()) for k in np.unique(lab)}
+
+
+def zscore_by_object(maps: np.ndarray, labels: np.ndarray) -> dict[int, float]:
+    """{object: mean over its pixels of the maps, each z-scored over its own image} for signed maps
+    (class attributions): > 0 = the map puts more than its average on the object. maps: (B, S, S);
+    labels: (B, S, S). Constant maps are left out."""
+    maps = np.asarray(maps, dtype=np.float64).reshape(len(maps), -1)
+    labels = np.asarray(labels).reshape(len(labels), -1)
+    sd = maps.std(1)
+    ok = sd > 0
+    z = (maps[ok] - maps[ok].mean(1, keepdims=True)) / sd[ok, None]
+    lab = labels[ok]
+    return {int(k): float(z[lab == k].mean()) for k in np.unique(lab)}
+
+
+def zscore_inside(maps: np.ndarray, masks: np.ndarray) -> float:
+    """Mean over the masked pixels of the maps, each z-scored over its own image (constant maps and
+    empty masks left out): where on the image a signed map puts more than its average."""
+    maps = np.asarray(maps, dtype=np.float64).reshape(len(maps), -1)
+    masks = np.asarray(masks, dtype=bool).reshape(len(masks), -1)
+    sd = maps.std(1)
+    ok = (sd > 0) & masks.any(1)
+    z = (maps[ok] - maps[ok].mean(1, keepdims=True)) / sd[ok, None]
+    return float(z[masks[ok]].mean()) if ok.any() else float("nan")
+
+
+def own_objects(phi: np.ndarray) -> np.ndarray:
+    """(C, K+1) bool indexed by label value (0 = unlabelled, never set): the objects of class c that
+    no other class holds (phi > 0 in c only), i.e. what tells c apart. phi: (C, K)."""
+    present = np.asarray(phi) > 0
+    own = np.zeros((present.shape[0], present.shape[1] + 1), dtype=bool)
+    own[:, 1:] = present & (present.sum(0, keepdims=True) == 1)
+    return own
