@@ -90,3 +90,14 @@ def test_zscore_inside_and_own_objects():
     assert np.isclose(zscore_inside(maps, masks), 1 / 3)  # z = +1, -1, +1; the constant map left out
     phi = np.array([[0.9, 0.5, 0.0], [0.8, 0.0, 0.4]])  # 2 classes, 3 objects (labels 1-3)
     assert own_objects(phi).tolist() == [[False, False, True, False], [False, False, False, True]]
+
+
+def test_auc_known_answers():
+    from delex.diagnostics.predictor import auc
+
+    assert auc([0.9, 0.8, 0.1, 0.2], [True, True, False, False]) == 1.0
+    assert auc([0.1, 0.2, 0.9, 0.8], [True, True, False, False]) == 0.0
+    assert auc([0.5, 0.5, 0.5], [True, False, False]) == 0.5  # ties count half
+    # 2 positives x 2 negatives: pairs (0.9 > 0.3, 0.9 > 0.1, 0.2 < 0.3, 0.2 > 0.1) -> 3 of 4
+    assert auc([0.9, 0.2, 0.3, 0.1], [True, True, False, False]) == 0.75
+    assert np.isnan(auc([0.1, 0.2], [False, False]))

@@ -2,13 +2,15 @@
 room images and outdoor images separately, and the objects the ambiguity maps favour.
 
     .venv/bin/python tools/ade_localisation.py results/synthetic_birds [--arch vgg16] [--top 8]
+        [--class-maps] [--predictor]
 
-With --class-maps, also whether each classifier's own class map (the true class's logit attribution,
-z-scored per image, on the validation images) favours the objects of the scene (bed in a bedroom).
-Reads a finished run (prepared data, models and the stored explanations of the default experiment
-per architecture and run); writes nothing. Mean IoU (%) over the 10-50 % columns; p is
-the one-sided signed-rank test of insecurities > random regions (images paired), runs combined by
-Stouffer's method as in the tables.
+Mean IoU (%) over the 10-50 % columns; p is the one-sided signed-rank test of insecurities > random
+regions (images paired), runs combined by Stouffer's method as in the tables. With --class-maps,
+also whether each classifier's class map of the true class (logit attribution, z-scored per
+validation image) favours the objects only that scene holds (bed in a bedroom); with --predictor,
+how well the hardness predictor's score, and hesitancy beside it, tell the test images the
+classifier gets wrong (ROC AUC). Reads a finished run (prepared data, ground truth, models and the
+stored explanations of the default experiment); writes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from delex import insecurity as ins
 from delex import io
 from delex.attribution.products import logit_attributions
 from delex.datasets.synthetic_scenes import SCENES
+from delex.diagnostics.predictor import auc
 from delex.diagnostics.scene_groups import (
     iou_by_group,
     map_by_object,
@@ -64,12 +67,25 @@ def class_map_localisation(model_path: Path, data: dict, own: np.ndarray):
     )
 
 
+def predictor_auc(model_path: Path, data: dict) -> tuple[float, float]:
+    """(AUC of the hardness score, AUC of hesitancy) for telling wrongly classified test images."""
+    clf, pred, _ = load_models(model_path, "cpu")
+    test = np.flatnonzero(~data["is_train"].astype(bool))
+    x = normalise(torch.from_numpy(data["images"][test]))
+    with torch.no_grad():
+        probs = clf(x).softmax(1)
+        s = torch.sigmoid(pred(x)).reshape(-1)
+    wrong = (probs.argmax(1) != torch.as_tensor(data["labels"][test])).numpy()
+    return auc(s.numpy(), wrong), auc(1 - probs.max(1).values.numpy(), wrong)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results", type=Path, help="results/<name> of a finished run with the ADE side")
     ap.add_argument("--arch", nargs="*", default=["vgg16", "alexnet", "resnet50"])
     ap.add_argument("--top", type=int, default=8, help="objects listed, most and least favoured")
     ap.add_argument("--class-maps", action="store_true", help="also the classifiers' own class maps")
+    ap.add_argument("--predictor", action="store_true", help="also the hardness predictors' AUC")
     args = ap.parse_args()
     root = args.results / "ade"
     meta = json.loads((root / "dataset.json").read_text())
@@ -116,6 +132,14 @@ def main() -> None:
                 print(
                     f"{arch} {model.parent.name} class map (accuracy {acc:.2f}): on the scene's own "
                     f"objects {z_own:+.2f}; favours {top}"
+                )
+
+        if args.predictor:
+            for model in sorted((root / "models" / arch).glob("run*/model.pt")):
+                a_s, a_h = predictor_auc(model, data)
+                print(
+                    f"{arch} {model.parent.name} wrong test images, AUC: "
+                    f"hardness {a_s:.2f}, hesitancy {a_h:.2f}"
                 )
 
 
