@@ -101,3 +101,26 @@ def test_auc_known_answers():
     # 2 positives x 2 negatives: pairs (0.9 > 0.3, 0.9 > 0.1, 0.2 < 0.3, 0.2 > 0.1) -> 3 of 4
     assert auc([0.9, 0.2, 0.3, 0.1], [True, True, False, False]) == 0.75
     assert np.isnan(auc([0.1, 0.2], [False, False]))
+
+
+def test_difficulty_aucs_on_fixed_outputs():
+    from delex.diagnostics.predictor import difficulty_aucs
+
+    class Fixed(torch.nn.Module):
+        def __init__(self, out):
+            super().__init__()
+            self.out = torch.as_tensor(out, dtype=torch.float32)
+
+        def forward(self, x):
+            return self.out[: len(x)]
+
+    labels = np.array([0, 1, 0, 1])
+    # images 0 and 1 right, 2 and 3 wrong; image 2 is a confident mistake, image 1 an unsure success
+    logits = [[3.0, 0.0], [0.0, 0.2], [0.0, 3.0], [0.5, 0.0]]
+    hardness = [[-2.0], [-1.0], [1.0], [2.0]]  # ranks both mistakes above both successes
+    images = np.zeros((4, 3, 8, 8), dtype=np.uint8)
+    a_s, a_h = difficulty_aucs(Fixed(logits), Fixed(hardness), images, labels)
+    assert a_s == 1.0
+    # hesitancy 1 - max p: 0.047, 0.450, 0.047, 0.378. Pairs (mistake, success): image 2 ties image 0
+    # (1/2) and is below image 1; image 3 is above image 0 and below image 1 -> 1.5 of 4
+    assert a_h == 0.375

@@ -26,7 +26,7 @@ from delex import insecurity as ins
 from delex import io
 from delex.attribution.products import logit_attributions
 from delex.datasets.synthetic_scenes import SCENES
-from delex.diagnostics.predictor import auc
+from delex.diagnostics.predictor import difficulty_aucs
 from delex.diagnostics.scene_groups import (
     iou_by_group,
     map_by_object,
@@ -70,13 +70,8 @@ def class_map_localisation(model_path: Path, data: dict, own: np.ndarray):
 def predictor_auc(model_path: Path, data: dict) -> tuple[float, float]:
     """(AUC of the hardness score, AUC of hesitancy) for telling wrongly classified test images."""
     clf, pred, _ = load_models(model_path, "cpu")
-    test = np.flatnonzero(~data["is_train"].astype(bool))
-    x = normalise(torch.from_numpy(data["images"][test]))
-    with torch.no_grad():
-        probs = clf(x).softmax(1)
-        s = torch.sigmoid(pred(x)).reshape(-1)
-    wrong = (probs.argmax(1) != torch.as_tensor(data["labels"][test])).numpy()
-    return auc(s.numpy(), wrong), auc(1 - probs.max(1).values.numpy(), wrong)
+    test = ~data["is_train"].astype(bool)
+    return difficulty_aucs(clf, pred, data["images"][test], data["labels"][test])
 
 
 def main() -> None:

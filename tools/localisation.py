@@ -1,10 +1,12 @@
 """Print the localisation diagnostics quoted in README "Status": how much of each ambiguity map is
 positive, and whether class maps rank a family's shared parts above a class's own parts.
 
-    .venv/bin/python tools/localisation.py results/synthetic_birds [--run 0] [--n-test 300]
+    .venv/bin/python tools/localisation.py results/synthetic_birds [--run 0] [--n-test 300] [--predictor]
 
-Reads a finished run of a synthetic-birds config (models, prepared data, explanations, the
-generator's synthetic_truth.json); writes nothing.
+With --predictor, also how well each hardness predictor's score, and hesitancy beside it, tell the
+test images its classifier gets wrong (ROC AUC, every architecture and run). Reads a finished run
+of a synthetic-birds config (models, prepared data, explanations, the generator's
+synthetic_truth.json); writes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from delex.diagnostics.localisation import (
     shared_mask,
     shared_vs_own,
 )
+from delex.diagnostics.predictor import difficulty_aucs
 from delex.groundtruth.triplets import gt_part_mask
 from delex.metrics.precision_recall import precision_recall
 from delex.models.checkpoint import load_models
@@ -75,6 +78,7 @@ def main() -> None:
     ap.add_argument("results", type=Path, help="results/<name> of a finished synthetic-birds run")
     ap.add_argument("--run", type=int, default=0)
     ap.add_argument("--n-test", type=int, default=None, help="test images for the class maps (default: all)")
+    ap.add_argument("--predictor", action="store_true", help="also the hardness predictors' AUC, every run")
     args = ap.parse_args()
     torch.set_num_threads(1)
     res = args.results
@@ -102,6 +106,13 @@ def main() -> None:
         name = "/".join(expl.relative_to(res / "explain").parts[:3])
         n_cells = maps.shape[1] * maps.shape[2]
         print(f"{name:41s} {len(maps):12d}  {cells:8.2f} of {n_cells:<3d} {100 * share:9.1f} %")
+    if args.predictor:
+        test = ~data["is_train"].astype(bool)
+        print("\nwrong test images, ROC AUC   hardness  hesitancy")
+        for model in sorted(res.glob("models/*/run*/model.pt")):
+            clf, pred, _ = load_models(model, "cpu")
+            a_s, a_h = difficulty_aucs(clf, pred, data["images"][test], data["labels"][test])
+            print(f"{model.parent.parent.name:9s} {model.parent.name:17s} {a_s:8.2f}  {a_h:9.2f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from scipy import stats
+
+from delex.models.training import normalise
 
 
 def auc(scores, positive) -> float:
@@ -17,3 +20,16 @@ def auc(scores, positive) -> float:
         return float("nan")
     u = stats.mannwhitneyu(pos, neg, alternative="two-sided").statistic
     return float(u / (len(pos) * len(neg)))
+
+
+def difficulty_aucs(
+    classifier, predictor, images_uint8: np.ndarray, labels: np.ndarray
+) -> tuple[float, float]:
+    """(AUC of the hardness predictor's score, AUC of hesitancy) for telling the images the
+    classifier gets wrong from the rest; images_uint8: (N, 3, S, S) preprocessed, on the CPU."""
+    x = normalise(torch.as_tensor(images_uint8))
+    with torch.no_grad():
+        probs = classifier(x).softmax(1)
+        s = torch.sigmoid(predictor(x)).reshape(-1)
+    wrong = (probs.argmax(1) != torch.as_tensor(labels)).numpy()
+    return auc(s.numpy(), wrong), auc(1 - probs.max(1).values.numpy(), wrong)
