@@ -46,11 +46,10 @@ def scene_groups(class_names) -> np.ndarray:
     return np.array([("room" if SCENES[c][0] else "outdoor") if c in SCENES else "all" for c in class_names])
 
 
-def class_map_localisation(model_path: Path, data: dict, own: np.ndarray):
+def class_map_localisation(clf, data: dict, own: np.ndarray):
     """(validation accuracy, z on the image's own objects, {object: z}): the true class's logit
     attribution, z-scored per validation image, averaged over the pixels of the objects only its
     scene holds (`own_objects`), and per object."""
-    clf, _, _ = load_models(model_path, "cpu")
     val = np.flatnonzero(~data["is_train"].astype(bool))
     x = normalise(torch.from_numpy(data["images"][val]))
     y = torch.as_tensor(data["labels"][val]).long()
@@ -67,11 +66,26 @@ def class_map_localisation(model_path: Path, data: dict, own: np.ndarray):
     )
 
 
-def predictor_auc(model_path: Path, data: dict) -> tuple[float, float]:
-    """(AUC of the hardness score, AUC of hesitancy) for telling wrongly classified test images."""
-    clf, pred, _ = load_models(model_path, "cpu")
+def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) -> list[str]:
+    """The --class-maps lines, then the --predictor lines, of every run of `arch` (each model loaded
+    once for both); own: `own_objects` of the ground truth (with --class-maps)."""
     test = ~data["is_train"].astype(bool)
-    return difficulty_aucs(clf, pred, data["images"][test], data["labels"][test])
+    maps_lines, auc_lines = [], []
+    for model in sorted((root / "models" / arch).glob("run*/model.pt")):
+        clf, pred, _ = load_models(model, "cpu")
+        run = model.parent.name
+        if args.class_maps:
+            acc, z_own, z = class_map_localisation(clf, data, own)
+            ranked = sorted(((v, names[k - 1]) for k, v in z.items() if k > 0), reverse=True)
+            top = ", ".join(f"{n} {v:+.2f}" for v, n in ranked[: args.top])
+            maps_lines.append(
+                f"{arch} {run} class map (accuracy {acc:.2f}): on the scene's own objects {z_own:+.2f}; "
+                f"favours {top}"
+            )
+        if args.predictor:
+            a_s, a_h = difficulty_aucs(clf, pred, data["images"][test], data["labels"][test])
+            auc_lines.append(f"{arch} {run} wrong test images, AUC: hardness {a_s:.2f}, hesitancy {a_h:.2f}")
+    return maps_lines + auc_lines
 
 
 def main() -> None:
@@ -87,6 +101,10 @@ def main() -> None:
     names = [n.split(";")[0] for n in meta["object_names"]]
     data = io.load_npz(root / "prepared.npz")
     group_of_class = scene_groups(meta["class_names"])
+    size = data["annotations"].shape[-1]
+    own = (
+        own_objects(io.load_npz(root / "groundtruth" / "groundtruth.npz")["phi"]) if args.class_maps else None
+    )
     for arch in args.arch:
         pooled: dict[str, list] = {}
         maps, labels = [], []
@@ -104,7 +122,6 @@ def main() -> None:
                 gap = r["insecurities"] - r["random"]
                 pooled.setdefault(g, []).append((r["p_greater"], r["n_images"], gap))
             keep = expl["ins_mask_fraction"] > 0
-            size = data["annotations"].shape[-1]
             maps.append(ins.upsample(torch.as_tensor(expl["ins_map"][keep]), size).numpy())
             labels.append(data["annotations"][expl["image_index"][expl["ins_image"][keep]]])
         for g, rows in pooled.items():
@@ -118,24 +135,8 @@ def main() -> None:
             fmt = ", ".join
             print(f"{arch} maps favour: {fmt(f'{n} {v:.2f}' for v, n in ranked[: args.top])}")
             print(f"{arch} maps avoid:  {fmt(f'{n} {v:.2f}' for v, n in ranked[-args.top :])}")
-        if args.class_maps:
-            own = own_objects(io.load_npz(root / "groundtruth" / "groundtruth.npz")["phi"])
-            for model in sorted((root / "models" / arch).glob("run*/model.pt")):
-                acc, z_own, z = class_map_localisation(model, data, own)
-                ranked = sorted(((v, names[k - 1]) for k, v in z.items() if k > 0), reverse=True)
-                top = ", ".join(f"{n} {v:+.2f}" for v, n in ranked[: args.top])
-                print(
-                    f"{arch} {model.parent.name} class map (accuracy {acc:.2f}): on the scene's own "
-                    f"objects {z_own:+.2f}; favours {top}"
-                )
-
-        if args.predictor:
-            for model in sorted((root / "models" / arch).glob("run*/model.pt")):
-                a_s, a_h = predictor_auc(model, data)
-                print(
-                    f"{arch} {model.parent.name} wrong test images, AUC: "
-                    f"hardness {a_s:.2f}, hesitancy {a_h:.2f}"
-                )
+        if args.class_maps or args.predictor:
+            print("\n".join(model_lines(root, arch, data, names, own, args)))
 
 
 if __name__ == "__main__":

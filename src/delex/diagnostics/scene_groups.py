@@ -58,28 +58,30 @@ def map_by_object(maps: np.ndarray, labels: np.ndarray) -> dict[int, float]:
     return {int(k): float(norm[lab == k].mean()) for k in np.unique(lab)}
 
 
+def _zscored(maps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(z of the non-constant maps, (B,) bool which maps those are): each map flattened and
+    z-scored over its own pixels."""
+    maps = np.asarray(maps, dtype=np.float64).reshape(len(maps), -1)
+    sd = maps.std(1)
+    ok = sd > 0
+    return (maps[ok] - maps[ok].mean(1, keepdims=True)) / sd[ok, None], ok
+
+
 def zscore_by_object(maps: np.ndarray, labels: np.ndarray) -> dict[int, float]:
     """{object: mean over its pixels of the maps, each z-scored over its own image} for signed maps
     (class attributions): > 0 = the map puts more than its average on the object. maps: (B, S, S);
     labels: (B, S, S). Constant maps are left out."""
-    maps = np.asarray(maps, dtype=np.float64).reshape(len(maps), -1)
-    labels = np.asarray(labels).reshape(len(labels), -1)
-    sd = maps.std(1)
-    ok = sd > 0
-    z = (maps[ok] - maps[ok].mean(1, keepdims=True)) / sd[ok, None]
-    lab = labels[ok]
+    z, ok = _zscored(maps)
+    lab = np.asarray(labels).reshape(len(labels), -1)[ok]
     return {int(k): float(z[lab == k].mean()) for k in np.unique(lab)}
 
 
 def zscore_inside(maps: np.ndarray, masks: np.ndarray) -> float:
     """Mean over the masked pixels of the maps, each z-scored over its own image (constant maps and
     empty masks left out): where on the image a signed map puts more than its average."""
-    maps = np.asarray(maps, dtype=np.float64).reshape(len(maps), -1)
-    masks = np.asarray(masks, dtype=bool).reshape(len(masks), -1)
-    sd = maps.std(1)
-    ok = (sd > 0) & masks.any(1)
-    z = (maps[ok] - maps[ok].mean(1, keepdims=True)) / sd[ok, None]
-    return float(z[masks[ok]].mean()) if ok.any() else float("nan")
+    z, ok = _zscored(maps)
+    masks = np.asarray(masks, dtype=bool).reshape(len(masks), -1)[ok]
+    return float(z[masks].mean()) if masks.any() else float("nan")
 
 
 def own_objects(phi: np.ndarray) -> np.ndarray:
