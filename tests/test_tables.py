@@ -23,6 +23,13 @@ def test_mean_std_formatting():
     assert mean_std([]) == "n/a"
 
 
+def test_mean_std_partial_names_the_defined_runs():
+    assert mean_std([1.0, 3.0, np.nan], partial=True) == "2.00(1.41) [2/3]"
+    assert mean_std([np.nan, 0.05], partial=True, scale=100) == "5.00 [1/2]"  # one run: no std
+    assert mean_std([1.0, 3.0], partial=True) == "2.00(1.41)"  # all defined: no note
+    assert mean_std([np.nan, np.nan], partial=True) == "n/a"
+
+
 def test_summarise_runs():
     df = pd.DataFrame(
         {

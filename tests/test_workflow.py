@@ -252,6 +252,7 @@ def test_ade_table1_and_figure4(tiny_run):
     assert sizes == {"difficulty score": 6, "attribution": 8, "architecture": 6}
     assert set(t1["regions"]) == {"insecurities", "random regions"}
     assert (t1["n_runs"] == 2).all()
+    assert t1["n_runs_defined"].between(0, 2).all()  # runs with any insecurity
     curves = pd.read_csv(res / "ade" / "iou_curves.csv")
     assert len(curves.groupby(["arch", "score", "attribution", "run"])) == 8 * 2
     for col in ("iou", "random_iou"):

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from delex.metrics.paired import combine_greater
-from delex.tables import mean_std
+from delex.tables import defined_runs, mean_std
 
 EXPERIMENT = ["arch", "score", "attribution"]
 ROW_LABELS = {
@@ -28,7 +28,8 @@ def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0
     over runs, the margin of insecurities over random regions (percentage points) and the mean area
     of the regions (% of the image; below the coverage where the maps are positive on less), and
     `p_greater`: the runs' paired one-sided tests of insecurities > random regions, combined
-    (delex.metrics.paired), over `n_paired` (image, run) pairs."""
+    (delex.metrics.paired), over `n_paired` (image, run) pairs. A run without any insecurity has no
+    precision: means are over the other runs and the cells say so ('31.4(6.2) [2/3]', `n_runs_defined`)."""
     rows = []
     for key, g in curves.groupby(EXPERIMENT, sort=True):
         for cov in coverages:
@@ -37,17 +38,17 @@ def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0
                 continue
             row = dict(zip(EXPERIMENT, key, strict=True), coverage_percent=round(cov * 100))
             for col in ("precision", "random_precision", "recall", "random_recall"):
-                v = at[col].to_numpy() * 100
-                row[f"{col}_mean"] = float(np.mean(v))
-                row[f"{col}_std"] = float(np.std(v, ddof=1)) if len(v) > 1 else float("nan")
-                row[col] = mean_std(v)
+                v = at[col].to_numpy(dtype=np.float64) * 100  # NaN: a run without any insecurity
+                row[f"{col}_mean"], row[f"{col}_std"], _ = defined_runs(v)
+                row[col] = mean_std(v, partial=True)
             row["margin_points"] = row["precision_mean"] - row["random_precision_mean"]
             if "region_fraction" in at:  # regions stop at the map's support: say how large they are
-                row["region_percent_mean"] = float(np.mean(at["region_fraction"].to_numpy() * 100))
+                row["region_percent_mean"] = defined_runs(at["region_fraction"].to_numpy() * 100)[0]
             if "wilcoxon_p" in at:  # is the margin more than noise? images paired, runs combined
                 row["p_greater"] = combine_greater(at["wilcoxon_p"], at["n_paired"])
                 row["n_paired"] = int(at["n_paired"].sum())
             row["n_runs"] = len(at)
+            row["n_runs_defined"] = int(np.isfinite(at["precision"].to_numpy(dtype=np.float64)).sum())
             rows.append(row)
     return pd.DataFrame(rows)
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from delex.metrics.paired import combine_greater
 from delex.summaries import experiment_label
-from delex.tables import mean_std
+from delex.tables import defined_runs, mean_std
 
 COVERAGES = (10, 20, 30, 40, 50)
 
@@ -27,6 +27,10 @@ def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
     runs at each coverage and of the per-run mean over the coverages, plus the numbers behind them;
     insecurity rows get p_greater_<cov>: the runs' paired tests combined (delex.metrics.paired).
 
+    A run without any insecurity (a hardness predictor whose map is nowhere positive) has no IoU: the
+    numbers are over the other runs, and the cells say so ('8.27(0.94) [2/3]'), as the combined p
+    does; `n_runs_defined` counts them. Without any such run the row reads n/a.
+
     curves: long frame with arch, score, attribution, run, coverage (fraction), iou, random_iou.
     """
     out = []
@@ -34,6 +38,7 @@ def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
         g = curves[
             (curves["arch"] == arch) & (curves["score"] == score) & (curves["attribution"] == attribution)
         ]
+        runs = np.sort(g["run"].unique())
         for regions, col in (("insecurities", "iou"), ("random regions", "random_iou")):
             row = {
                 "section": section,
@@ -42,22 +47,20 @@ def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
             }
             per_run, p_greater = [], {}
             for cov in coverages:
-                at = g[np.isclose(g["coverage"] * 100, cov)].sort_values("run")
-                v = at[col].to_numpy(dtype=np.float64) * 100
-                row[f"{cov}%"] = mean_std(v)
-                row[f"iou_{cov}_mean"] = float(np.mean(v)) if v.size else np.nan
-                row[f"iou_{cov}_std"] = float(np.std(v, ddof=1)) if v.size > 1 else np.nan
+                at = g[np.isclose(g["coverage"] * 100, cov)].set_index("run")[col]
+                v = at.reindex(runs).to_numpy(dtype=np.float64) * 100  # a missing run counts as NaN
+                row[f"{cov}%"] = mean_std(v, partial=True)
+                row[f"iou_{cov}_mean"], row[f"iou_{cov}_std"], _ = defined_runs(v)
                 per_run.append(v)
                 if col == "iou" and "wilcoxon_p" in g:  # paired test of insecurities > random regions
-                    p_greater[f"p_greater_{cov}"] = combine_greater(at["wilcoxon_p"], at["n_paired"])
-            runs = (
-                np.stack(per_run).mean(0) if all(len(v) == len(per_run[0]) for v in per_run) else np.array([])
-            )
-            row["mean"] = mean_std(runs)
-            row["iou_mean_mean"] = float(np.mean(runs)) if runs.size else np.nan
-            row["iou_mean_std"] = float(np.std(runs, ddof=1)) if runs.size > 1 else np.nan
+                    sel = g[np.isclose(g["coverage"] * 100, cov)]
+                    p_greater[f"p_greater_{cov}"] = combine_greater(sel["wilcoxon_p"], sel["n_paired"])
+            run_means = np.stack(per_run).mean(0) if per_run else np.array([])  # NaN for a run without
+            row["mean"] = mean_std(run_means, partial=True)
+            row["iou_mean_mean"], row["iou_mean_std"], n_defined = defined_runs(run_means)
             row.update(p_greater)
-            row["n_runs"] = int(g["run"].nunique())
+            row["n_runs"] = len(runs)
+            row["n_runs_defined"] = n_defined
             out.append(row)
     return pd.DataFrame(out)
 

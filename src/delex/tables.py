@@ -15,19 +15,32 @@ from delex.io import write_csv, write_text
 NA = "n/a"
 
 
-def mean_std(values, digits: int = 2, scale: float = 1.0) -> str:
+def mean_std(values, digits: int = 2, scale: float = 1.0, partial: bool = False) -> str:
     """'mean(std)' of scale * values as in the paper's tables, e.g. '8.63(0.12)'.
 
     std is the sample std (ddof=1) over runs; a single run prints the mean alone. Any NaN (a failed or
-    undefined run) or no value at all gives 'n/a' rather than silently averaging fewer runs.
+    undefined run) or no value at all gives 'n/a' rather than silently averaging fewer runs. With
+    `partial`, the defined runs are summarised and the cell says how many of all they are, e.g.
+    '8.27(0.94) [2/3]' (a run whose hardness predictor found no insecurity); none defined: 'n/a'.
     """
     v = np.asarray(values, dtype=np.float64).reshape(-1) * scale
-    if v.size == 0 or np.isnan(v).any():
+    ok = v[~np.isnan(v)]
+    if v.size == 0 or ok.size == 0 or (ok.size < v.size and not partial):
         return NA
-    m = v.mean()
-    if v.size == 1:
-        return f"{m:.{digits}f}"
-    return f"{m:.{digits}f}({v.std(ddof=1):.{digits}f})"
+    m = ok.mean()
+    core = f"{m:.{digits}f}" if ok.size == 1 else f"{m:.{digits}f}({ok.std(ddof=1):.{digits}f})"
+    return core if ok.size == v.size else f"{core} [{ok.size}/{v.size}]"
+
+
+def defined_runs(values) -> tuple[float, float, int]:
+    """(mean, sample std, count) over the defined (non-NaN) runs; NaN where too few are defined."""
+    v = np.asarray(values, dtype=np.float64).reshape(-1)
+    v = v[~np.isnan(v)]
+    return (
+        float(v.mean()) if v.size else math.nan,
+        float(v.std(ddof=1)) if v.size > 1 else math.nan,
+        int(v.size),
+    )
 
 
 def summarise_runs(df: pd.DataFrame, by, value_cols: Sequence[str]) -> pd.DataFrame:

@@ -248,11 +248,13 @@ def cub_shift_iou(d):
 
 # ----------------------------------------------------------------------------- ADE20K (issue 3) readers
 ADE_T1 = "tables/table1.csv"
-_NUM = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:\(\s*(\d+(?:\.\d+)?)\s*\))?\s*%?\s*$")
+# '23.80(0.19)', '23.8 %', or '8.27(0.94) [2/3]' (over 2 of 3 runs, delex.tables.mean_std partial)
+_NUM = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:\(\s*(\d+(?:\.\d+)?)\s*\))?\s*%?\s*(?:\[\d+/\d+\])?\s*$")
 
 
 def parse_mean_std(cell) -> tuple[float, float]:
-    """'23.80(0.19)' -> (23.8, 0.19); 23.8 -> (23.8, nan); anything else raises Undetermined."""
+    """'23.80(0.19)' -> (23.8, 0.19); 23.8 -> (23.8, nan); a '[k/n]' runs note is dropped; anything
+    else raises Undetermined."""
     if isinstance(cell, int | float | np.number):
         return float(cell), math.nan
     m = _NUM.match(str(cell))
@@ -326,9 +328,16 @@ def ade_beats_random(d):
         )
         m = by.get("insecurities", np.nan) - by.get("random regions", np.nan)
         margins[exp] = (m, math.nan) if np.isfinite(m) else None
-    return beats_random(
-        margins, "margin = insecurity - random-region IoU, %, mean over 10-50 % coverage and runs"
-    )
+    note = "margin = insecurity - random-region IoU, %, mean over 10-50 % coverage and runs"
+    if {"n_runs", "n_runs_defined"} <= set(df.columns):  # name the rows averaged over fewer runs
+        ins = df[df["regions"] == "insecurities"].drop_duplicates("experiment")
+        fewer = ins[(ins["n_runs_defined"] > 0) & (ins["n_runs_defined"] < ins["n_runs"])]
+        if len(fewer):
+            note += "; over the runs with insecurities only: " + ", ".join(
+                f"{e} ({k}/{n})"
+                for e, k, n in fewer[["experiment", "n_runs_defined", "n_runs"]].itertuples(False)
+            )
+    return beats_random(margins, note)
 
 
 def ade_gh_vs_gradient(d):
