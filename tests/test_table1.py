@@ -1,5 +1,5 @@
-"""Table 1 (ADE) and the CUB precision table on hand-made curves: known means, and runs without any
-insecurity reported as such instead of blanking the row."""
+"""Table 1 (ADE), the CUB precision table and rebuttal Table 1 on hand-made values: known means, and
+runs without any insecurity reported as such instead of blanking the row."""
 
 import math
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from delex.artifact import claims as C
-from delex.summaries import precision_at_coverage
+from delex.summaries import precision_at_coverage, rebuttal_table
 from delex.table1 import COVERAGES, table1
 
 ROWS = [("difficulty score", ("vgg16", "hardness", "gradient"))]
@@ -87,3 +87,15 @@ def test_cub_precision_table_over_the_defined_runs():
     assert t["margin_points"] == pytest.approx(10.0)
     assert t["region_percent_mean"] == pytest.approx(10.0)
     assert (t["n_runs"], t["n_runs_defined"]) == (3, 2)
+
+
+def test_rebuttal_table_over_the_defined_runs():
+    corr = pd.DataFrame(
+        dict(arch="vgg16", score="hardness", attribution="gradient", run=[0, 1, 2], r=[0.2, 0.4, math.nan],
+             p=[1e-3, 3e-3, math.nan], n=[90, 80, 0])
+    )  # fmt: skip
+    t = rebuttal_table(corr, "vgg16").iloc[0]
+    assert t["rho"] == "0.30(0.14) [2/3]"
+    assert t["p-value"] == "2e-03(1e-03) [2/3]"
+    assert (t["rho_mean"], t["n_runs"], t["n_runs_defined"]) == (pytest.approx(0.3), 3, 2)
+    assert t["rho_std"] == pytest.approx(math.sqrt(0.02))

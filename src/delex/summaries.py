@@ -54,29 +54,35 @@ def precision_at_coverage(curves: pd.DataFrame, coverages=(0.1, 0.2, 0.3, 0.4, 0
 
 
 def rebuttal_table(corr: pd.DataFrame, arch: str) -> pd.DataFrame:
-    """Rebuttal Table 1: Pearson r and p-value (mean(std) over runs) per score (attribution) on arch."""
+    """Rebuttal Table 1: Pearson r and p-value (mean(std) over runs) per score (attribution) on arch.
+    A run without insecurities has no r: the numbers are over the other runs, and the cells say so."""
     rows = []
     for (score, attribution), g in corr[corr["arch"] == arch].groupby(["score", "attribution"], sort=True):
+        r = g["r"].to_numpy(dtype=np.float64)
+        rho_mean, rho_std, n_defined = defined_runs(r)
         rows.append(
             {
                 "score (attribution)": f"{score} score ({ROW_LABELS.get(attribution, attribution)})",
-                "rho": mean_std(g["r"].to_numpy()),
-                "p-value": _sci_mean_std(g["p"].to_numpy()),
-                "rho_mean": float(g["r"].mean()),
-                "rho_std": float(g["r"].std(ddof=1)) if len(g) > 1 else float("nan"),
+                "rho": mean_std(r, partial=True),
+                "p-value": _sci_mean_std(g["p"].to_numpy(dtype=np.float64)),
+                "rho_mean": rho_mean,
+                "rho_std": rho_std,
                 "n_insecurities": int(g["n"].sum()),
                 "n_runs": len(g),
+                "n_runs_defined": n_defined,
             }
         )
     return pd.DataFrame(rows)
 
 
 def _sci_mean_std(v: np.ndarray) -> str:
-    """'5e-8(7e-8)' as in the rebuttal."""
-    if v.size == 0 or np.isnan(v).any():
+    """'5e-8(7e-8)' as in the rebuttal; over the defined runs, with a '[k/n]' note when some are not."""
+    ok = v[~np.isnan(v)]
+    if ok.size == 0:
         return "n/a"
-    sd = f"({np.std(v, ddof=1):.0e})" if v.size > 1 else ""
-    return f"{np.mean(v):.0e}{sd}"
+    sd = f"({np.std(ok, ddof=1):.0e})" if ok.size > 1 else ""
+    note = f" [{ok.size}/{v.size}]" if ok.size < v.size else ""
+    return f"{np.mean(ok):.0e}{sd}{note}"
 
 
 def accuracy_table(metrics: list[dict]) -> pd.DataFrame:

@@ -215,7 +215,8 @@ def _rho(d, key):
     row = REBUTTAL_ROWS[key]
     if row not in t.index:
         raise Undetermined(f"{REB} has no row {row!r}")
-    return float(t.loc[row, "rho_mean"]), float(t.loc[row, "rho_std"]), int(t.loc[row, "n_runs"])
+    n = t.loc[row, "n_runs_defined"] if "n_runs_defined" in t.columns else t.loc[row, "n_runs"]
+    return float(t.loc[row, "rho_mean"]), float(t.loc[row, "rho_std"]), int(n)
 
 
 def cub_rho(key: str, published: float, tol: float = 0.15):
