@@ -64,7 +64,7 @@ def rebuttal_table(corr: pd.DataFrame, arch: str) -> pd.DataFrame:
             {
                 "score (attribution)": f"{score} score ({ROW_LABELS.get(attribution, attribution)})",
                 "rho": mean_std(r, partial=True),
-                "p-value": _sci_mean_std(g["p"].to_numpy(dtype=np.float64)),
+                "p-value": mean_std(g["p"].to_numpy(dtype=np.float64), partial=True, spec=".0e"),
                 "rho_mean": rho_mean,
                 "rho_std": rho_std,
                 "n_insecurities": int(g["n"].sum()),
@@ -73,16 +73,6 @@ def rebuttal_table(corr: pd.DataFrame, arch: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _sci_mean_std(v: np.ndarray) -> str:
-    """'5e-8(7e-8)' as in the rebuttal; over the defined runs, with a '[k/n]' note when some are not."""
-    ok = v[~np.isnan(v)]
-    if ok.size == 0:
-        return "n/a"
-    sd = f"({np.std(ok, ddof=1):.0e})" if ok.size > 1 else ""
-    note = f" [{ok.size}/{v.size}]" if ok.size < v.size else ""
-    return f"{np.mean(ok):.0e}{sd}{note}"
 
 
 def accuracy_table(metrics: list[dict]) -> pd.DataFrame:

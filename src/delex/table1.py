@@ -47,14 +47,13 @@ def table1(curves: pd.DataFrame, rows, coverages=COVERAGES) -> pd.DataFrame:
             }
             per_run, p_greater = [], {}
             for cov in coverages:
-                at = g[np.isclose(g["coverage"] * 100, cov)].set_index("run")[col]
-                v = at.reindex(runs).to_numpy(dtype=np.float64) * 100  # a missing run counts as NaN
+                at = g[np.isclose(g["coverage"] * 100, cov)]
+                v = at.set_index("run")[col].reindex(runs).to_numpy(dtype=np.float64) * 100  # missing: NaN
                 row[f"{cov}%"] = mean_std(v, partial=True)
                 row[f"iou_{cov}_mean"], row[f"iou_{cov}_std"], _ = defined_runs(v)
                 per_run.append(v)
                 if col == "iou" and "wilcoxon_p" in g:  # paired test of insecurities > random regions
-                    sel = g[np.isclose(g["coverage"] * 100, cov)]
-                    p_greater[f"p_greater_{cov}"] = combine_greater(sel["wilcoxon_p"], sel["n_paired"])
+                    p_greater[f"p_greater_{cov}"] = combine_greater(at["wilcoxon_p"], at["n_paired"])
             run_means = np.stack(per_run).mean(0) if per_run else np.array([])  # NaN for a run without
             row["mean"] = mean_std(run_means, partial=True)
             row["iou_mean_mean"], row["iou_mean_std"], n_defined = defined_runs(run_means)

@@ -15,8 +15,11 @@ from delex.io import write_csv, write_text
 NA = "n/a"
 
 
-def mean_std(values, digits: int = 2, scale: float = 1.0, partial: bool = False) -> str:
-    """'mean(std)' of scale * values as in the paper's tables, e.g. '8.63(0.12)'.
+def mean_std(
+    values, digits: int = 2, scale: float = 1.0, partial: bool = False, spec: str | None = None
+) -> str:
+    """'mean(std)' of scale * values as in the paper's tables, e.g. '8.63(0.12)'; `spec` replaces the
+    fixed-point format (".0e" gives the rebuttal's '5e-08(7e-08)').
 
     std is the sample std (ddof=1) over runs; a single run prints the mean alone. Any NaN (a failed or
     undefined run) or no value at all gives 'n/a' rather than silently averaging fewer runs. With
@@ -27,8 +30,8 @@ def mean_std(values, digits: int = 2, scale: float = 1.0, partial: bool = False)
     ok = v[~np.isnan(v)]
     if v.size == 0 or ok.size == 0 or (ok.size < v.size and not partial):
         return NA
-    m = ok.mean()
-    core = f"{m:.{digits}f}" if ok.size == 1 else f"{m:.{digits}f}({ok.std(ddof=1):.{digits}f})"
+    m, spec = ok.mean(), spec or f".{digits}f"
+    core = f"{m:{spec}}" if ok.size == 1 else f"{m:{spec}}({ok.std(ddof=1):{spec}})"
     return core if ok.size == v.size else f"{core} [{ok.size}/{v.size}]"
 
 
