@@ -124,3 +124,30 @@ def test_difficulty_aucs_on_fixed_outputs():
     # hesitancy 1 - max p: 0.047, 0.450, 0.047, 0.378. Pairs (mistake, success): image 2 ties image 0
     # (1/2) and is below image 1; image 3 is above image 0 and below image 1 -> 1.5 of 4
     assert a_h == 0.375
+
+
+def test_hardness_map_support_signed_against_positive_gradients():
+    """A predictor whose output sits in its bias: channel 0 pushes the score up, channel 1 (three
+    times stronger, always larger) pushes it down, so the signed map is negative at every location
+    while the positive-gradient map keeps channel 0 and is positive everywhere."""
+    from delex.diagnostics.predictor import hardness_map_support
+    from delex.models.backbones import HardnessPredictor
+
+    pred = HardnessPredictor(torch.nn.Identity(), channels=3, hidden=1)
+    with torch.no_grad():
+        pred.head[2].weight.copy_(torch.tensor([[1.0, -3.0, 0.0]]))
+        pred.head[2].bias.fill_(10.0)  # keeps the hidden ReLU active
+        pred.head[4].weight.fill_(1.0)
+        pred.head[4].bias.fill_(-5.0)
+    # normalised channel 0 ~ +0.2, channel 1 ~ +1.4 on a constant image: signed map ~ (0.2 - 4.2) < 0
+    images = np.zeros((2, 3, 8, 8), dtype=np.uint8)
+    images[:, 0] = 140
+    images[:, 1] = 200
+    images[:, 2] = 0
+    signed, positive = hardness_map_support(pred, images, n=1)
+    assert signed == 0.0
+    assert positive == 1.0
+    # flip the sign of the second weight: both maps positive everywhere
+    with torch.no_grad():
+        pred.head[2].weight.copy_(torch.tensor([[1.0, 3.0, 0.0]]))
+    assert hardness_map_support(pred, images, n=2) == (1.0, 1.0)

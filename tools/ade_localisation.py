@@ -2,15 +2,17 @@
 room images and outdoor images separately, and the objects the ambiguity maps favour.
 
     .venv/bin/python tools/ade_localisation.py results/synthetic_birds [--arch vgg16] [--top 8]
-        [--class-maps] [--predictor]
+        [--class-maps] [--predictor [--n-hardest 40]]
 
 Mean IoU (%) over the 10-50 % columns; p is the one-sided signed-rank test of insecurities > random
 regions (images paired), runs combined by Stouffer's method as in the tables. With --class-maps,
 also whether each classifier's class map of the true class (logit attribution, z-scored per
 validation image) favours the objects only that scene holds (bed in a bedroom); with --predictor,
 how well the hardness predictor's score, and hesitancy beside it, tell the test images the
-classifier gets wrong (ROC AUC). Reads a finished run (prepared data, ground truth, models and the
-stored explanations of the default experiment); writes nothing.
+classifier gets wrong (ROC AUC), and on how much of its hardest test images the hardness map is
+positive (signed, as in the paper's text; with positive gradients only, as in the authors' code).
+Reads a finished run (prepared data, ground truth, models and the stored explanations of the
+default experiment); writes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from delex import insecurity as ins
 from delex import io
 from delex.attribution.products import logit_attributions
 from delex.datasets.synthetic_scenes import SCENES
-from delex.diagnostics.predictor import difficulty_aucs
+from delex.diagnostics.predictor import difficulty_aucs, hardness_map_support
 from delex.diagnostics.scene_groups import (
     iou_by_group,
     map_by_object,
@@ -84,7 +86,12 @@ def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) 
             )
         if args.predictor:
             a_s, a_h = difficulty_aucs(clf, pred, data["images"][test], data["labels"][test])
-            auc_lines.append(f"{arch} {run} wrong test images, AUC: hardness {a_s:.2f}, hesitancy {a_h:.2f}")
+            signed, positive = hardness_map_support(pred, data["images"][test], args.n_hardest)
+            auc_lines.append(
+                f"{arch} {run} wrong test images, AUC: hardness {a_s:.2f}, hesitancy {a_h:.2f}; "
+                f"hardness map positive on {signed:.2f} of the {args.n_hardest} hardest images "
+                f"(positive gradients only: {positive:.2f})"
+            )
     return maps_lines + auc_lines
 
 
@@ -94,7 +101,10 @@ def main() -> None:
     ap.add_argument("--arch", nargs="*", default=["vgg16", "alexnet", "resnet50"])
     ap.add_argument("--top", type=int, default=8, help="objects listed, most and least favoured")
     ap.add_argument("--class-maps", action="store_true", help="also the classifiers' own class maps")
-    ap.add_argument("--predictor", action="store_true", help="also the hardness predictors' AUC")
+    ap.add_argument(
+        "--predictor", action="store_true", help="also the hardness predictors' AUC and map support"
+    )
+    ap.add_argument("--n-hardest", type=int, default=40, help="hardest test images for the map support")
     args = ap.parse_args()
     root = args.results / "ade"
     meta = json.loads((root / "dataset.json").read_text())

@@ -6,6 +6,9 @@ import numpy as np
 import torch
 from scipy import stats
 
+from delex.attribution.maps import difficulty_map, difficulty_map_released
+from delex.attribution.products import logit_attributions
+from delex.diagnostics.localisation import positive_support
 from delex.models.training import normalise
 
 
@@ -33,3 +36,21 @@ def difficulty_aucs(
         s = torch.sigmoid(predictor(x)).reshape(-1)
     wrong = (probs.argmax(1) != torch.as_tensor(labels)).numpy()
     return auc(s.numpy(), wrong), auc(1 - probs.max(1).values.numpy(), wrong)
+
+
+def hardness_map_support(predictor, images_uint8: np.ndarray, n: int) -> tuple[float, float]:
+    """Mean positive share of the image under the hardness map of the n images the predictor scores
+    hardest: the paper's signed gradient x activation (METHOD.md 2), and the authors' code's form
+    with positive gradients only. Where the signed map is positive nowhere, the rectified product
+    m_a m_b m_s is zero and the image has no insecurity (the predictor's output sits in its biases,
+    which gradient x activation does not see)."""
+    x = normalise(torch.as_tensor(images_uint8))
+    with torch.no_grad():
+        A = predictor.features(x)
+        hard = torch.topk(predictor.head(A), min(n, len(x))).indices
+    A = A[hard]
+    q, u = logit_attributions(predictor.head, A)
+    signed = difficulty_map("hardness", q, u)
+    positive = difficulty_map_released("hardness", predictor.head, A)
+    size = x.shape[-1]
+    return positive_support(signed.numpy(), size)[1], positive_support(positive.numpy(), size)[1]
