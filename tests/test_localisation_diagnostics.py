@@ -127,9 +127,9 @@ def test_difficulty_aucs_on_fixed_outputs():
 
 
 def test_hardness_map_support_signed_against_positive_gradients():
-    """A predictor whose output sits in its bias: channel 0 pushes the score up, channel 1 (three
-    times stronger, always larger) pushes it down, so the signed map is negative at every location
-    while the positive-gradient map keeps channel 0 and is positive everywhere."""
+    """Channel 0 pushes the score up, channel 1 (three times the weight, and larger) pushes it down:
+    the signed map is negative at every location, while the positive-gradient map keeps channel 0
+    and is positive everywhere."""
     from delex.diagnostics.predictor import hardness_map_support
     from delex.models.backbones import HardnessPredictor
 

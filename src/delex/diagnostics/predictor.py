@@ -41,9 +41,9 @@ def difficulty_aucs(
 def hardness_map_support(predictor, images_uint8: np.ndarray, n: int) -> tuple[float, float]:
     """Mean positive share of the image under the hardness map of the n images the predictor scores
     hardest: the paper's signed gradient x activation (METHOD.md 2), and the authors' code's form
-    with positive gradients only. Where the signed map is positive nowhere, the rectified product
-    m_a m_b m_s is zero and the image has no insecurity (the predictor's output sits in its biases,
-    which gradient x activation does not see)."""
+    with positive gradients only. The signed map sums to the predictor's logit less a bias part, so
+    a predictor that scores even its hardest images below 0.5 gives maps that are mostly negative;
+    where one is positive nowhere, m_a m_b m_s is zero and the image has no insecurity."""
     x = normalise(torch.as_tensor(images_uint8))
     with torch.no_grad():
         A = predictor.features(x)
