@@ -144,10 +144,36 @@ def test_hardness_map_support_signed_against_positive_gradients():
     images[:, 0] = 140
     images[:, 1] = 200
     images[:, 2] = 0
-    signed, positive = hardness_map_support(pred, images, n=1)
-    assert signed == 0.0
-    assert positive == 1.0
+    from delex.models.training import normalise
+
+    res = hardness_map_support(pred, images, n=1)
+    assert res.signed == 0.0
+    assert res.positive == 1.0
+    x = normalise(torch.as_tensor(images[:1]))[0, :, 0, 0].double()
+    assert np.isclose(res.logit, 10.0 + x[0] - 3 * x[1] - 5.0, atol=1e-5)  # hidden unit, then -5
+    assert np.isclose(res.bias, 10.0 - 5.0, atol=1e-5)  # the two biases: gradient x input misses them
     # flip the sign of the second weight: both maps positive everywhere
     with torch.no_grad():
         pred.head[2].weight.copy_(torch.tensor([[1.0, 3.0, 0.0]]))
-    assert hardness_map_support(pred, images, n=2) == (1.0, 1.0)
+    assert hardness_map_support(pred, images, n=2)[:2] == (1.0, 1.0)
+
+
+def test_mass_inside_minus_area_known_answer():
+    from delex.diagnostics.scene_groups import mass_inside_minus_area
+
+    masks = np.zeros((4, 2, 2), dtype=bool)
+    masks[:, 0] = True  # top row: half of each image
+    maps = np.array(
+        [
+            [[3.0, 1.0], [0.0, 0.0]],  # all positive mass inside: 1 - 0.5
+            [[1.0, 1.0], [1.0, 1.0]],  # uniform: 0.5 - 0.5
+            [[-5.0, 0.0], [1.0, 3.0]],  # negative values do not count: 0 - 0.5
+            [[-1.0, -1.0], [-1.0, -1.0]],  # no positive mass: left out
+        ]
+    )
+    diff, area = mass_inside_minus_area(maps, masks)
+    assert np.isclose(diff, 0.0) and area == 0.5  # (0.5 + 0 - 0.5) / 3
+    diff, _ = mass_inside_minus_area(maps[:1], masks[:1])
+    assert diff == 0.5
+    masks[0] = False  # an empty mask is left out too
+    assert np.isnan(mass_inside_minus_area(maps[:1], masks[:1])[0])

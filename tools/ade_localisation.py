@@ -2,7 +2,7 @@
 room images and outdoor images separately, and the objects the ambiguity maps favour.
 
     .venv/bin/python tools/ade_localisation.py results/synthetic_birds [--arch vgg16] [--top 8]
-        [--class-maps] [--predictor [--n-hardest 40]]
+        [--class-maps] [--predictor] [--pair-maps] [--n-hardest 40]
 
 Mean IoU (%) over the 10-50 % columns; p is the one-sided signed-rank test of insecurities > random
 regions (images paired), runs combined by Stouffer's method as in the tables. With --class-maps,
@@ -10,7 +10,10 @@ also whether each classifier's class map of the true class (logit attribution, z
 validation image) favours the objects only that scene holds (bed in a bedroom); with --predictor,
 how well the hardness predictor's score, and hesitancy beside it, tell the test images the
 classifier gets wrong (ROC AUC), and on how much of its hardest test images the hardness map is
-positive (signed, as in the paper's text; with positive gradients only, as in the authors' code).
+positive (signed, as in the paper's text; with positive gradients only, as in the authors' code);
+with --pair-maps, whether the product of the two most probable scenes' class maps (softmax, as in
+the paper; logit, as in the authors' code) puts more of its positive mass on the pair's common
+objects than their share of the image, on the images the predictor scores hardest.
 Reads a finished run (prepared data, ground truth, models and the stored explanations of the
 default experiment); writes nothing.
 """
@@ -26,16 +29,19 @@ import torch
 
 from delex import insecurity as ins
 from delex import io
+from delex.attribution.maps import softmax_class_maps
 from delex.attribution.products import logit_attributions
 from delex.datasets.synthetic_scenes import SCENES
 from delex.diagnostics.predictor import difficulty_aucs, hardness_map_support
 from delex.diagnostics.scene_groups import (
     iou_by_group,
     map_by_object,
+    mass_inside_minus_area,
     own_objects,
     zscore_by_object,
     zscore_inside,
 )
+from delex.groundtruth.frequency import object_lookup
 from delex.metrics.paired import combine_greater
 from delex.models.checkpoint import load_models
 from delex.models.training import normalise
@@ -68,11 +74,41 @@ def class_map_localisation(clf, data: dict, own: np.ndarray):
     )
 
 
+def pair_product_share(clf, pred, data: dict, lookup: np.ndarray, n: int) -> tuple[float, float, float]:
+    """On the n validation images the hardness predictor scores hardest: (softmax, logit) product of
+    the two most probable scenes' class maps, each rectified, its positive mass on the pair's common
+    objects less their area (`mass_inside_minus_area`), and that area."""
+    val = np.flatnonzero(~data["is_train"].astype(bool))
+    x = normalise(torch.from_numpy(data["images"][val]))
+    with torch.no_grad():
+        hard = torch.topk(pred(x), min(n, len(x))).indices
+    x = x[hard]
+    with torch.no_grad():
+        A = clf.features(x)
+    q, logits = logit_attributions(clf.head, A)
+    soft = softmax_class_maps(q, logits)
+    a, b = logits.topk(2, 1).indices.T
+    rows = torch.arange(len(x))
+    ann = torch.from_numpy(data["annotations"][val[hard.numpy()]]).long()
+    masks = torch.from_numpy(lookup)[a, b].gather(1, ann.flatten(1)).reshape(ann.shape).numpy()
+    size = x.shape[-1]
+    out = []
+    for m in (soft, q):
+        prod = torch.relu(m[rows, a]) * torch.relu(m[rows, b])
+        out.append(mass_inside_minus_area(ins.upsample(prod, size).numpy(), masks))
+    return out[0][0], out[1][0], out[0][1]
+
+
 def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) -> list[str]:
     """The --class-maps lines, then the --predictor lines, of every run of `arch` (each model loaded
     once for both); own: `own_objects` of the ground truth (with --class-maps)."""
     test = ~data["is_train"].astype(bool)
-    maps_lines, auc_lines = [], []
+    maps_lines, auc_lines, pair_lines = [], [], []
+    lookup = (
+        object_lookup(io.load_npz(root / "groundtruth" / "groundtruth.npz")["selected"])
+        if args.pair_maps
+        else None
+    )
     for model in sorted((root / "models" / arch).glob("run*/model.pt")):
         clf, pred, _ = load_models(model, "cpu")
         run = model.parent.name
@@ -86,13 +122,20 @@ def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) 
             )
         if args.predictor:
             a_s, a_h = difficulty_aucs(clf, pred, data["images"][test], data["labels"][test])
-            signed, positive = hardness_map_support(pred, data["images"][test], args.n_hardest)
+            h = hardness_map_support(pred, data["images"][test], args.n_hardest)
             auc_lines.append(
                 f"{arch} {run} wrong test images, AUC: hardness {a_s:.2f}, hesitancy {a_h:.2f}; "
-                f"hardness map positive on {signed:.2f} of the {args.n_hardest} hardest images "
-                f"(positive gradients only: {positive:.2f})"
+                f"on the {args.n_hardest} hardest, mean predictor logit {h.logit:+.2f} (bias part "
+                f"{h.bias:+.2f}), hardness map positive on {h.signed:.2f} of the image (positive "
+                f"gradients only: {h.positive:.2f})"
             )
-    return maps_lines + auc_lines
+        if args.pair_maps:
+            soft, logit, area = pair_product_share(clf, pred, data, lookup, args.n_hardest)
+            pair_lines.append(
+                f"{arch} {run} pair product on the pair's common objects (area {area:.2f}), mass share "
+                f"less area: softmax maps {soft:+.2f}, logit maps {logit:+.2f}"
+            )
+    return maps_lines + auc_lines + pair_lines
 
 
 def main() -> None:
@@ -104,7 +147,14 @@ def main() -> None:
     ap.add_argument(
         "--predictor", action="store_true", help="also the hardness predictors' AUC and map support"
     )
-    ap.add_argument("--n-hardest", type=int, default=40, help="hardest test images for the map support")
+    ap.add_argument(
+        "--pair-maps",
+        action="store_true",
+        help="also where the top-2 scenes' class-map product puts its mass, against the common objects",
+    )
+    ap.add_argument(
+        "--n-hardest", type=int, default=40, help="hardest test images (--predictor, --pair-maps)"
+    )
     args = ap.parse_args()
     root = args.results / "ade"
     meta = json.loads((root / "dataset.json").read_text())
@@ -145,7 +195,7 @@ def main() -> None:
             fmt = ", ".join
             print(f"{arch} maps favour: {fmt(f'{n} {v:.2f}' for v, n in ranked[: args.top])}")
             print(f"{arch} maps avoid:  {fmt(f'{n} {v:.2f}' for v, n in ranked[-args.top :])}")
-        if args.class_maps or args.predictor:
+        if args.class_maps or args.predictor or args.pair_maps:
             print("\n".join(model_lines(root, arch, data, names, own, args)))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import torch
 from scipy import stats
@@ -38,19 +40,36 @@ def difficulty_aucs(
     return auc(s.numpy(), wrong), auc(1 - probs.max(1).values.numpy(), wrong)
 
 
-def hardness_map_support(predictor, images_uint8: np.ndarray, n: int) -> tuple[float, float]:
-    """Mean positive share of the image under the hardness map of the n images the predictor scores
-    hardest: the paper's signed gradient x activation (METHOD.md 2), and the authors' code's form
-    with positive gradients only. The signed map sums to the predictor's logit less a bias part, so
-    a predictor that scores even its hardest images below 0.5 gives maps that are mostly negative;
-    where one is positive nowhere, m_a m_b m_s is zero and the image has no insecurity."""
+class HardnessMapSupport(NamedTuple):
+    """See `hardness_map_support`."""
+
+    signed: float  # mean positive share of the image, signed map (paper's text)
+    positive: float  # the same, positive gradients only (authors' code)
+    logit: float  # mean predictor logit v (< 0: scores below 0.5)
+    bias: float  # mean of v less the signed map's sum over locations (what the map does not see)
+
+
+def hardness_map_support(predictor, images_uint8: np.ndarray, n: int) -> HardnessMapSupport:
+    """The hardness map on the n images the predictor scores hardest: how much of the image it is
+    positive on, signed (METHOD.md 2) and with positive gradients only, with the predictor's logit.
+
+    Before the sigmoid, the signed map sums over locations to the logit less a bias part, so a
+    predictor that scores even its hardest images below 0.5 gives maps that are mostly negative;
+    where one is positive nowhere, m_a m_b m_s is zero and the image has no insecurity.
+    """
     x = normalise(torch.as_tensor(images_uint8))
     with torch.no_grad():
         A = predictor.features(x)
-        hard = torch.topk(predictor.head(A), min(n, len(x))).indices
+        v = predictor.head(A)
+        hard = torch.topk(v, min(n, len(x))).indices
     A = A[hard]
     q, u = logit_attributions(predictor.head, A)
     signed = difficulty_map("hardness", q, u)
     positive = difficulty_map_released("hardness", predictor.head, A)
     size = x.shape[-1]
-    return positive_support(signed.numpy(), size)[1], positive_support(positive.numpy(), size)[1]
+    return HardnessMapSupport(
+        positive_support(signed.numpy(), size)[1],
+        positive_support(positive.numpy(), size)[1],
+        float(v[hard].mean()),
+        float((u.reshape(-1) - q.sum((1, 2, 3))).mean()),
+    )

@@ -91,3 +91,18 @@ def own_objects(phi: np.ndarray) -> np.ndarray:
     own = np.zeros((present.shape[0], present.shape[1] + 1), dtype=bool)
     own[:, 1:] = present & (present.sum(0, keepdims=True) == 1)
     return own
+
+
+def mass_inside_minus_area(maps: np.ndarray, masks: np.ndarray) -> tuple[float, float]:
+    """(mean over images of the share of the map's positive mass inside the mask less the mask's
+    share of the image, mean mask share): > 0 = the map favours the masked objects over a uniform
+    map. maps, masks: (B, S, S); images with no positive mass or an empty mask are left out."""
+    pos = np.clip(np.asarray(maps, dtype=np.float64), 0, None).reshape(len(maps), -1)
+    masks = np.asarray(masks, dtype=bool).reshape(len(masks), -1)
+    total = pos.sum(1)
+    ok = (total > 0) & masks.any(1)
+    if not ok.any():
+        return float("nan"), float("nan")
+    inside = (pos * masks)[ok].sum(1) / total[ok]
+    area = masks[ok].mean(1)
+    return float((inside - area).mean()), float(area.mean())
