@@ -1,8 +1,8 @@
 """Precision/recall curves (insecurities and random regions) and the per-insecurity table."""
 
 from delex import io
-from delex.deliberative import part_points
 from delex.evaluation import insecurity_table, precision_recall_curves
+from delex.parts import part_points
 from delex.smk import job
 
 smk = snakemake  # noqa: F821 (injected by the script directive)

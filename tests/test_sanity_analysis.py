@@ -11,7 +11,7 @@ from scipy import stats
 
 from delex.sanity import analysis as A
 from delex.sanity import tables as T
-from delex.sanity.perturbation import CONFIGS, config_name
+from delex.sanity.settings import CONFIGS, config_name
 
 
 @settings(max_examples=30, deadline=None)

@@ -25,6 +25,7 @@ from delex.attribution.maps import (
 from delex.attribution.products import logit_attributions
 from delex.metrics.iou import iou_curves
 from delex.models.training import black_image, normalise
+from delex.parts import part_points  # noqa: F401 (re-exported: scripts import it from here)
 
 SCORES = ("hesitancy", "entropy", "hardness")
 ATTRIBUTIONS = ("gradient", "gradient_no_ms", "integrated_gradients", "gradient_hessian")
@@ -84,11 +85,6 @@ def coverages(explain_cfg: dict) -> np.ndarray:
     """Coverage fractions of the config's `explain.coverages` [lo, hi] percent, every integer."""
     lo, hi = explain_cfg["coverages"]
     return np.arange(lo, hi + 1) / 100.0
-
-
-def part_points(data: dict, variant: str) -> np.ndarray:
-    """Part points on the input grid: mapped like the image (paper) or squashed (released code)."""
-    return data["parts"] if variant == "paper" else data["parts_released"]
 
 
 def hardest_test_images(classifier, predictor, data: dict, score: str, n: int):

@@ -53,3 +53,9 @@ def attribute_groups(part: str) -> list[list[int]]:
 PART_GROUPS: tuple[tuple[tuple[int, ...], ...], ...] = tuple(
     tuple(tuple(g) for g in attribute_groups(p)) for p in PART_NAMES
 )
+
+
+def part_points(data: dict, variant: str):
+    """Part points (N, 15, 3) on the input grid of prepared data: mapped like the image (paper) or
+    squashed (released code)."""
+    return data["parts"] if variant == "paper" else data["parts_released"]

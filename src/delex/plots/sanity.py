@@ -7,8 +7,7 @@ import pandas as pd
 import seaborn as sns
 
 from delex.plots.style import subplots
-from delex.sanity.methods import LABELS
-from delex.sanity.perturbation import CONFIGS, config_name
+from delex.sanity.settings import CONFIGS, LABELS, config_name
 
 
 def _label(m: str) -> str:

@@ -19,19 +19,6 @@ from delex.sanity.maps import postprocess, upsample_to
 from delex.sanity.rise import rise, rise_masks
 from delex.sanity.settings import DELIBERATIVE, METHODS
 
-LABELS = {
-    "gradcam": "Grad-CAM",
-    "integrated_gradients": "IG",
-    "smoothgrad": "SmoothGrad",
-    "lrp": "LRP",
-    "occlusion": "Occlusion",
-    "rise": "RISE",
-    "difficulty": "Difficulty (delib.)",
-    "ambiguity": "Ambiguity (delib.)",
-    "integrated_gradients_blur": "IG (blurred)",
-    "smoothgrad_blur": "SmoothGrad (blurred)",
-}
-
 
 @dataclass(frozen=True)
 class MethodSettings:

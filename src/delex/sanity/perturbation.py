@@ -16,14 +16,7 @@ from torchvision.transforms.functional import gaussian_blur
 
 from delex.models.training import IMAGENET_MEAN, IMAGENET_STD
 from delex.sanity.maps import counts, ranks
-
-BASELINES = ("zero", "uniform", "blur")
-MODES = ("pixel", "region")
-CONFIGS = tuple((b, m) for m in MODES for b in BASELINES)  # paper order: (1) zero+pixel ... (6) blur+region
-
-
-def config_name(baseline: str, mode: str) -> str:
-    return f"{baseline}+{mode}"
+from delex.sanity.settings import BASELINES, CONFIGS
 
 
 def baseline_image(x: torch.Tensor, kind: str, generator: torch.Generator | None = None, blur=(11, 5.0)):

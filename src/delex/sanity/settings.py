@@ -8,7 +8,30 @@ from delex.errors import ConfigError
 METHODS = ("gradcam", "integrated_gradients", "smoothgrad", "lrp", "occlusion", "rise")
 DELIBERATIVE = ("difficulty", "ambiguity")
 
+# Figure and table labels of the map variants.
+LABELS = {
+    "gradcam": "Grad-CAM",
+    "integrated_gradients": "IG",
+    "smoothgrad": "SmoothGrad",
+    "lrp": "LRP",
+    "occlusion": "Occlusion",
+    "rise": "RISE",
+    "difficulty": "Difficulty (delib.)",
+    "ambiguity": "Ambiguity (delib.)",
+    "integrated_gradients_blur": "IG (blurred)",
+    "smoothgrad_blur": "SmoothGrad (blurred)",
+}
+
 BLUR_SUFFIX = "_blur"
+
+# Insertion/deletion configurations (SANITY.md), here so that tables and figures need no torch.
+BASELINES = ("zero", "uniform", "blur")
+MODES = ("pixel", "region")
+CONFIGS = tuple((b, m) for m in MODES for b in BASELINES)  # paper order: (1) zero+pixel ... (6) blur+region
+
+
+def config_name(baseline: str, mode: str) -> str:
+    return f"{baseline}+{mode}"
 
 
 def check_sanity(config: dict) -> None:

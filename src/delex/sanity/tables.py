@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from delex.sanity.analysis import consistency_matrix, correlation, reliability
-from delex.sanity.perturbation import CONFIGS, config_name
+from delex.sanity.settings import CONFIGS, config_name
 
 CONFIG_NAMES = [config_name(b, m) for b, m in CONFIGS]
 # The configurations each metric was introduced with (Petsiuk et al. 2018): blur for insertion,

@@ -1,0 +1,46 @@
+"""Jobs that only read tables and arrays must not pay for torchvision (or torch) at start-up.
+
+Each Snakemake job is a fresh Python process; torchvision alone costs about 1.5 s to import on the
+CI machine, and the default run starts 24 evaluate jobs. The imports of each script are executed in
+a clean interpreter and the heavy packages looked up in sys.modules (no timing is asserted).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+
+
+def script_imports(name: str) -> str:
+    """The top-level import statements of scripts/<name>.py, as source."""
+    tree = ast.parse((SCRIPTS / f"{name}.py").read_text())
+    return "\n".join(ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom))
+
+
+@pytest.mark.parametrize(
+    "script, absent",
+    [
+        ("evaluate", "torchvision"),
+        ("tables", "torchvision"),
+        ("sanity_tables", "torch"),
+        ("sanity_figures", "torch"),
+        ("ade_tables", "torch"),
+        ("claims", "torch"),
+    ],
+)
+def test_light_scripts_skip_heavy_imports(script, absent):
+    code = script_imports(script) + f"\nimport sys\nprint({absent!r} in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", f"scripts/{script}.py imports {absent}"
+
+
+def test_script_imports_reads_only_imports():
+    code = script_imports("evaluate")
+    assert "from delex.parts import part_points" in code
+    assert "snakemake" not in code
