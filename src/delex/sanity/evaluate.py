@@ -9,6 +9,7 @@ import pandas as pd
 import torch
 
 from delex.sanity import average_drop, localisation, perturbation, pointing_game, road
+from delex.sanity.settings import config_name
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def score_maps(model, x, target, maps, boxes, st: MetricSettings, generator: tor
         progress,
     )
     for (kind, base, mode), c in ins_del.items():
-        name = f"{kind}:{perturbation.config_name(base, mode)}"
+        name = f"{kind}:{config_name(base, mode)}"
         cols[name] = perturbation.auc(c).numpy()
         curves[name] = c.numpy()
     for level, (d, inc) in average_drop.average_drop_scores(
