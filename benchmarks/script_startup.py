@@ -3,7 +3,8 @@
 Every Snakemake job is a new Python process, so a script's imports are paid once per job (the
 default run starts 109 jobs). Prints, per script, the median wall time of its imports over
 `--repeats` fresh interpreters, whether they pull in torch / torchvision / matplotlib, and the
-ratio to a bare interpreter measured in the same run. No assertion: a measurement to read.
+ratio to `import torch` alone measured in the same run. No assertion: a measurement to read.
+To compare two versions, run it from each (PYTHONPATH=<other checkout>/src and its scripts).
 
     python benchmarks/script_startup.py [--repeats 3] [scripts/evaluate.py ...]
 """
@@ -44,13 +45,13 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     paths = args.scripts or sorted(SCRIPTS.glob("*.py"))
-    bare, _ = timed("pass", args.repeats)
-    print(f"bare interpreter: {bare:.2f} s (median of {args.repeats})")
-    print(f"{'script':32s} {'seconds':>8s} {'x bare':>7s}  heavy imports")
+    ref, _ = timed("import torch", args.repeats)
+    print(f"import torch alone: {ref:.2f} s (median of {args.repeats})")
+    print(f"{'script':32s} {'seconds':>8s} {'x torch':>7s}  heavy imports")
     probe = f"\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
     for path in paths:
         seconds, heavy = timed(import_block(path) + probe, args.repeats)
-        print(f"{path.name:32s} {seconds:8.2f} {seconds / bare:7.1f}  {heavy or '-'}")
+        print(f"{path.name:32s} {seconds:8.2f} {seconds / ref:7.2f}  {heavy or '-'}")
 
 
 if __name__ == "__main__":
