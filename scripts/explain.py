@@ -4,9 +4,10 @@ import torch
 from tqdm.auto import tqdm
 
 from delex import io
-from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images, part_points
+from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images
 from delex.models.checkpoint import load_models
 from delex.models.training import exact_float32, resolve_device
+from delex.parts import part_points
 from delex.smk import job
 
 smk = snakemake  # noqa: F821 (injected by the script directive)

@@ -5,10 +5,11 @@ import pandas as pd
 import torch
 
 from delex import io
-from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images, part_points
+from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images
 from delex.evaluation import shift_robustness
 from delex.models.checkpoint import load_models
 from delex.models.training import exact_float32, resolve_device
+from delex.parts import part_points
 from delex.robustness import random_shifts, shift_images
 from delex.smk import job
 

@@ -25,7 +25,6 @@ from delex.attribution.maps import (
 from delex.attribution.products import logit_attributions
 from delex.metrics.iou import iou_curves
 from delex.models.training import black_image, normalise
-from delex.parts import part_points  # noqa: F401 (re-exported: scripts import it from here)
 
 SCORES = ("hesitancy", "entropy", "hardness")
 ATTRIBUTIONS = ("gradient", "gradient_no_ms", "integrated_gradients", "gradient_hessian")

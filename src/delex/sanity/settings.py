@@ -1,4 +1,5 @@
-"""The config's `sanity:` block: cross-key checks and the list of map variants it explains."""
+"""The config's `sanity:` block (cross-key checks, the map variants it explains) and the names of
+the methods and insertion/deletion configurations, kept free of torch for tables and figures."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ CONFIGS = tuple((b, m) for m in MODES for b in BASELINES)  # paper order: (1) ze
 
 
 def config_name(baseline: str, mode: str) -> str:
+    """Column name of an insertion/deletion configuration, e.g. "blur+region"."""
     return f"{baseline}+{mode}"
 
 
