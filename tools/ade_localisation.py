@@ -41,7 +41,7 @@ from delex.diagnostics.scene_groups import (
     zscore_by_object,
     zscore_inside,
 )
-from delex.groundtruth.frequency import object_lookup
+from delex.groundtruth.frequency import common_object_masks, object_lookup
 from delex.metrics.paired import combine_greater
 from delex.models.checkpoint import load_models
 from delex.models.training import normalise
@@ -86,22 +86,21 @@ def pair_product_share(clf, pred, data: dict, lookup: np.ndarray, n: int) -> tup
     with torch.no_grad():
         A = clf.features(x)
     q, logits = logit_attributions(clf.head, A)
-    soft = softmax_class_maps(q, logits)
-    a, b = logits.topk(2, 1).indices.T
-    rows = torch.arange(len(x))
+    top2 = ins.candidate_classes(logits, 2)  # (B, 2), most probable first
     ann = torch.from_numpy(data["annotations"][val[hard.numpy()]]).long()
-    masks = torch.from_numpy(lookup)[a, b].gather(1, ann.flatten(1)).reshape(ann.shape).numpy()
-    size = x.shape[-1]
+    masks = common_object_masks(torch.from_numpy(lookup), top2[:, 0], top2[:, 1], ann.flatten(1))
+    masks = masks.reshape(ann.shape).numpy()
+    idx = top2[:, :, None, None].expand(-1, -1, *q.shape[2:])
     out = []
-    for m in (soft, q):
-        prod = torch.relu(m[rows, a]) * torch.relu(m[rows, b])
-        out.append(mass_inside_minus_area(ins.upsample(prod, size).numpy(), masks))
+    for m in (softmax_class_maps(q, logits), q):
+        prod = ins.ambiguity_maps(m.gather(1, idx), None)[:, 0]  # relu(m_a) relu(m_b), the only pair
+        out.append(mass_inside_minus_area(ins.upsample(prod, x.shape[-1]).numpy(), masks))
     return out[0][0], out[1][0], out[0][1]
 
 
 def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) -> list[str]:
-    """The --class-maps lines, then the --predictor lines, of every run of `arch` (each model loaded
-    once for both); own: `own_objects` of the ground truth (with --class-maps)."""
+    """The --class-maps, then the --predictor, then the --pair-maps lines of every run of `arch` (each
+    model loaded once for all); own: `own_objects` of the ground truth (with --class-maps)."""
     test = ~data["is_train"].astype(bool)
     maps_lines, auc_lines, pair_lines = [], [], []
     lookup = (

@@ -23,6 +23,7 @@ from delex.attribution.maps import (
     softmax_class_maps,
 )
 from delex.attribution.products import logit_attributions
+from delex.groundtruth.frequency import common_object_masks
 from delex.metrics.iou import iou_curves
 from delex.models.training import black_image, normalise
 
@@ -194,7 +195,7 @@ def explain_masks(
 
     def reduce(sl, b_idx, cls, ranks, rand, support):
         labels = annotations[sl].to(ranks.device)[b_idx].long().flatten(1)
-        masks = lookup.to(ranks.device)[cls[:, 0], cls[:, 1]].gather(1, labels)
+        masks = common_object_masks(lookup.to(ranks.device), cls[:, 0], cls[:, 1], labels)
         return {
             "ins_iou": iou_curves(ranks, masks, sizes, support),
             "ins_random_iou": iou_curves(rand, masks, sizes, support),

@@ -42,3 +42,10 @@ def object_lookup(selected: np.ndarray) -> np.ndarray:
     """(C, C, K+1) bool: label value v (0 = unlabelled, v = object index) is a common object of (a, b)."""
     sel = np.moveaxis(np.asarray(selected, dtype=bool), 0, -1)  # (C, C, K)
     return np.concatenate([np.zeros((*sel.shape[:2], 1), dtype=bool), sel], axis=-1)
+
+
+def common_object_masks(lookup, a, b, labels):
+    """(Q, P) bool: which of P pixels hold a common object of pair (a[q], b[q]). lookup: `object_lookup`
+    as a tensor (C, C, K+1); a, b: (Q,) class indices; labels: (Q, P) long label values (0 =
+    unlabelled), indexed into lookup's last axis as they are (label v is object v). Torch tensors."""
+    return lookup[a, b].gather(1, labels)
