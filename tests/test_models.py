@@ -72,6 +72,10 @@ def test_training_is_deterministic_and_checkpoint_round_trips(tmp_path):
     for p, q in zip(runs[0][0].parameters(), runs[1][0].parameters(), strict=True):
         assert torch.equal(p, q)
     assert [r["phase"] for r in runs[0][2]] == ["warmup", "joint"]
+    # Trained in channels_last, returned in the default layout that every later job expects.
+    for model in runs[0][:2]:
+        for name, p in model.state_dict().items():
+            assert p.is_contiguous(), name
     meta = {"arch": "alexnet", "n_classes": 3, "width": 0.0625, "batch_norm": True, "predictor_hidden": 8}
     save_models(tmp_path / "m.pt", runs[0][0], runs[0][1], meta)
     clf, pred, _ = load_models(tmp_path / "m.pt")

@@ -65,6 +65,16 @@ def exact_float32(exact: bool = True) -> None:
     torch.backends.cudnn.allow_tf32 = not exact
 
 
+def channels_last(x: torch.Tensor) -> torch.Tensor:
+    """NHWC memory layout for a 4-D batch, the layout oneDNN's CPU convolutions run fastest in.
+
+    Measured with `benchmarks/training_layout.py`: about 1.4x the training throughput of the
+    default NCHW layout for VGG16 and ResNet-50 on one CPU thread. Values are unchanged; only
+    the convolution algorithm (and so the float rounding) differs.
+    """
+    return x.contiguous(memory_format=torch.channels_last)
+
+
 def normalise(images_uint8: torch.Tensor) -> torch.Tensor:
     """uint8 (B,3,S,S) -> float, ImageNet mean/std normalised."""
     mean = torch.tensor(IMAGENET_MEAN, device=images_uint8.device).view(1, 3, 1, 1)
@@ -162,7 +172,8 @@ def train(
     x_va = torch.from_numpy(images[val_mask])
     y_va = torch.from_numpy(labels[val_mask]).long()
 
-    model = build_classifier(arch, n_classes, cfg.width, cfg.batch_norm, cfg.pretrained, cfg.dropout).to(dev)
+    model = build_classifier(arch, n_classes, cfg.width, cfg.batch_norm, cfg.pretrained, cfg.dropout)
+    model = model.to(dev, memory_format=torch.channels_last)
     opt = _optimizer(model.parameters(), cfg, cfg.lr)
     total = cfg.epochs_warmup + cfg.epochs_joint
     sched = torch.optim.lr_scheduler.OneCycleLR(
@@ -185,6 +196,7 @@ def train(
             x = normalise(x_tr[idx].to(dev))
             if cfg.augment:
                 x = _augment(x, gen)
+            x = channels_last(x)
             y = y_tr[idx].to(dev)
             logits = model(x)
             ce = F.cross_entropy(logits, y, reduction="none")
@@ -230,7 +242,9 @@ def train(
     else:
         model.load_state_dict(best[0])
         predictor.load_state_dict(best[1])
-    return model.eval().cpu(), predictor.eval().cpu(), curve
+    # Back to the default layout, so checkpoints and every later job see plain NCHW tensors.
+    plain = torch.contiguous_format
+    return model.eval().to("cpu", memory_format=plain), predictor.eval().to("cpu", memory_format=plain), curve
 
 
 @torch.no_grad()
