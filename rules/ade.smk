@@ -133,6 +133,7 @@ rule ade_explain:
             "attribution",
             "metrics",
             "groundtruth",
+            "models/checkpoint.py",
         ),
     script:
         "../scripts/ade_explain.py"

@@ -16,7 +16,7 @@ rule evaluate:
     params:
         importance_coverage=config["explain"]["importance_coverage"],
         variant=config.get("variant", "paper"),
-        code=source_hash("evaluation.py", "metrics"),
+        code=source_hash("evaluation.py", "metrics", "parts.py"),
     script:
         "../scripts/evaluate.py"
 

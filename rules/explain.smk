@@ -20,7 +20,9 @@ rule explain:
         explain=config["explain"],
         variant=config.get("variant", "paper"),
         device=config.get("device", "auto"),
-        code=source_hash("deliberative.py", "insecurity.py", "attribution"),
+        code=source_hash(
+            "deliberative.py", "insecurity.py", "attribution", "models/checkpoint.py"
+        ),
     script:
         "../scripts/explain.py"
 
@@ -47,7 +49,11 @@ rule robustness:
         variant=config.get("variant", "paper"),
         device=config.get("device", "auto"),
         code=source_hash(
-            "deliberative.py", "insecurity.py", "attribution", "evaluation.py"
+            "deliberative.py",
+            "insecurity.py",
+            "attribution",
+            "evaluation.py",
+            "models/checkpoint.py",
         ),
     script:
         "../scripts/robustness.py"

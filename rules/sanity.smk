@@ -65,7 +65,13 @@ rule sanity_method:
         settings=sorted((SAN.get("method_settings") or {}).items()),
         metrics=sorted((SAN.get("metrics") or {}).items()),
         device=config.get("device", "auto"),
-        code=source_hash("sanity", "deliberative.py", "insecurity.py", "attribution"),
+        code=source_hash(
+            "sanity",
+            "deliberative.py",
+            "insecurity.py",
+            "attribution",
+            "models/checkpoint.py",
+        ),
     script:
         "../scripts/sanity_method.py"
 
@@ -139,6 +145,12 @@ rule sanity_randomization:
         ),
         settings=sorted((SAN.get("method_settings") or {}).items()),
         device=config.get("device", "auto"),
-        code=source_hash("sanity", "deliberative.py", "insecurity.py", "attribution"),
+        code=source_hash(
+            "sanity",
+            "deliberative.py",
+            "insecurity.py",
+            "attribution",
+            "models/checkpoint.py",
+        ),
     script:
         "../scripts/sanity_randomization.py"

@@ -13,6 +13,9 @@ rule train:
         f"{LOG}/train/{{arch}}_run{{run}}.log",
     benchmark:
         f"{BENCH}/train/{{arch}}_run{{run}}.tsv"
+    # Trainings, the longest jobs, start before all others, so none is left running alone at the end
+    # while the rest waits on it (measured before: 44 s with one of two cores busy).
+    priority: 10
     conda:
         "../envs/delex.yaml"
     threads: 1

@@ -79,6 +79,9 @@ def test_training_is_deterministic_and_checkpoint_round_trips(tmp_path):
     meta = {"arch": "alexnet", "n_classes": 3, "width": 0.0625, "batch_norm": True, "predictor_hidden": 8}
     save_models(tmp_path / "m.pt", runs[0][0], runs[0][1], meta)
     clf, pred, _ = load_models(tmp_path / "m.pt")
+    # Loaded in channels_last for the faster convolutions; the outputs agree with the trained NCHW pair.
+    convs = [p for m in (clf, pred) for p in m.parameters() if p.dim() == 4]
+    assert convs and all(p.is_contiguous(memory_format=torch.channels_last) for p in convs)
     x = torch.randn(2, 3, 64, 64)
     assert torch.allclose(clf(x), runs[0][0](x))
     assert torch.allclose(pred(x), runs[0][1](x))
