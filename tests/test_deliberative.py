@@ -158,6 +158,7 @@ def test_regions_never_grow_beyond_the_ambiguity_support(nets, batch):
         pytest.skip("no insecurity on this random batch")
     up = ins.upsample(torch.from_numpy(out["ins_map"]), 64).reshape(len(out["ins_image"]), -1)
     support = (up > 0).sum(1, keepdim=True).numpy()
+    assert out["ins_support"].tolist() == support[:, 0].tolist()  # what region_area reads
     for key in ("ins_point_rank", "ins_random_point_rank"):
         r = out[key]
         assert ((r < support) | (r == 64 * 64)).all()
@@ -176,7 +177,9 @@ def test_region_area_stops_at_the_map_support():
     maps = np.zeros((2, 2, 2), dtype=np.float32)
     maps[0] = 1.0
     maps[1, 0, 0] = 1.0
-    expl.update(ins_map=maps, region_sizes=np.array([10, 50]))
+    support = ins.support_pixels(ins.upsample(torch.from_numpy(maps), 10)).numpy()
+    assert support.tolist() == [100, 49]
+    expl.update(ins_map=maps, ins_support=support, region_sizes=np.array([10, 50]))
     area = region_area(expl, 10)
     assert area.tolist() == [[0.10, 0.50], [0.10, 0.49]]
     points = np.zeros((1, 15, 3))

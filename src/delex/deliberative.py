@@ -211,13 +211,14 @@ def explain_with(classifier, predictor, images_uint8, st, coverages, generator, 
 
     ranks: pixel ranks of the upsampled ambiguity maps; random_ranks: the same regions moved to
     uniformly random places (`insecurity.shifted_ranks`); support: (Q, 1) number of pixels where
-    the map is positive (largest region).
+    the map is positive (largest region), also returned as `ins_support` so that the evaluation
+    needs no torch to upsample the maps again.
     """
     dev = _device(classifier)
     size = images_uint8.shape[-1]
     sizes = ins.region_sizes(coverages, size * size)
     sizes_t = torch.as_tensor(np.maximum(sizes, 1), device=dev)
-    keep: dict[str, list] = {k: [] for k in ("image", "pair", "imp", "maps")}
+    keep: dict[str, list] = {k: [] for k in ("image", "pair", "imp", "maps", "support")}
     reduced: dict[str, list] = {}
     per_image: dict[str, list] = {k: [] for k in ("pred", "cand", "cand_prob", "n_ins")}
     starts = range(0, len(images_uint8), st.batch_size)
@@ -252,6 +253,7 @@ def explain_with(classifier, predictor, images_uint8, st, coverages, generator, 
         keep["image"].append((b_idx + start).cpu())
         keep["pair"].append(cls.cpu())
         keep["maps"].append(low.cpu())
+        keep["support"].append(support[:, 0].cpu())
     if not keep["image"]:  # not a single insecurity: keep the shapes well defined
         h, w = class_maps.shape[-2:]
         none = torch.zeros(0, dtype=torch.long, device=dev)
@@ -264,6 +266,7 @@ def explain_with(classifier, predictor, images_uint8, st, coverages, generator, 
             "pair": [torch.zeros(0, 2, dtype=torch.long)],
             "imp": [torch.zeros(0, len(sizes))],
             "maps": [torch.zeros(0, h, w)],
+            "support": [torch.zeros(0, dtype=torch.long)],
         }
     out = {
         "ins_image": torch.cat(keep["image"]).numpy().astype(np.int64),
@@ -271,6 +274,7 @@ def explain_with(classifier, predictor, images_uint8, st, coverages, generator, 
         **{k: _numpy(torch.cat(v)) for k, v in reduced.items()},
         "ins_importance": torch.cat(keep["imp"]).numpy().astype(np.float64),
         "ins_map": torch.cat(keep["maps"]).numpy().astype(np.float32),
+        "ins_support": torch.cat(keep["support"]).numpy().astype(np.int64),
         "pred": torch.cat(per_image["pred"]).numpy(),
         "candidates": torch.cat(per_image["cand"]).numpy(),
         "candidate_probs": torch.cat(per_image["cand_prob"]).numpy(),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import torch
 
-from delex import insecurity as ins
 from delex.groundtruth.triplets import gt_part_mask
 from delex.metrics.correlation import pearson
 from delex.metrics.paired import signed_rank_curve
@@ -23,11 +21,11 @@ def region_area(expl: dict, size: int) -> np.ndarray:
     """(Q, n_cov) area of each insecurity's region as a fraction of the (size x size) input.
 
     Equal to the coverage unless the ambiguity map is positive on less of the image: r = 1[m > T]
-    with T >= 0 stops at the map's support (as `deliberative.explain` ranks points), so the table
-    can say how large the regions behind a coverage column really are.
+    with T >= 0 stops at the map's support (`ins_support`, counted by `deliberative.explain` on
+    the upsampled map), so the table can say how large the regions behind a coverage column
+    really are.
     """
-    maps = torch.as_tensor(expl["ins_map"], dtype=torch.float32)
-    support = ins.support_pixels(ins.upsample(maps, size)).numpy()
+    support = np.asarray(expl["ins_support"], dtype=np.float64)
     sizes = np.asarray(expl["region_sizes"], dtype=np.float64)
     return np.minimum(sizes[None, :], support[:, None]) / (size * size)
 
