@@ -51,3 +51,21 @@ def test_script_imports_reads_only_imports():
     code = script_imports("evaluate")
     assert "from delex.parts import part_points" in code
     assert "snakemake" not in code
+
+
+def test_job_wrapper_caps_threads_without_importing_torch(tmp_path):
+    """delex.smk.job used to import torch to set its threads, costing every light job about 2 s."""
+    code = f"""
+import os, sys, types
+from delex.smk import job
+smk = types.SimpleNamespace(log=[{str(tmp_path / "job.log")!r}], threads=1)
+with job(smk):
+    pass
+light = 'torch' not in sys.modules and os.environ['OMP_NUM_THREADS'] == '1'
+import torch  # reads OMP_NUM_THREADS: 1 thread; a job of 2 threads then sets 2 on torch itself
+with job(types.SimpleNamespace(log=[], threads=2)):
+    pass
+print(light, torch.get_num_threads())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "2"]

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
+
+
+def _limit_threads(n: int) -> None:
+    """Cap torch's threads at n without importing torch: a job that never uses it (evaluation,
+    tables, figures; half the default run's jobs) would pay about 2 s for the import. Scripts
+    import torch before entering `job`; one imported later reads OMP_NUM_THREADS at import."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(n)
+    else:
+        os.environ["OMP_NUM_THREADS"] = str(n)
 
 
 @contextlib.contextmanager
@@ -16,12 +28,7 @@ def job(snakemake):
     if stream:
         sys.stdout = sys.stderr = stream
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s", force=True)
-    try:
-        import torch
-
-        torch.set_num_threads(max(1, int(snakemake.threads)))
-    except ImportError:
-        pass
+    _limit_threads(max(1, int(snakemake.threads)))
     try:
         yield logging.getLogger("delex")
     except BaseException as err:
