@@ -133,7 +133,7 @@ rule ade_explain:
             "attribution",
             "metrics",
             "groundtruth",
-            "models/checkpoint.py",
+            "models",
         ),
     script:
         "../scripts/ade_explain.py"

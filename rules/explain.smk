@@ -20,9 +20,7 @@ rule explain:
         explain=config["explain"],
         variant=config.get("variant", "paper"),
         device=config.get("device", "auto"),
-        code=source_hash(
-            "deliberative.py", "insecurity.py", "attribution", "models/checkpoint.py"
-        ),
+        code=source_hash("deliberative.py", "insecurity.py", "attribution", "models"),
     script:
         "../scripts/explain.py"
 
@@ -53,7 +51,7 @@ rule robustness:
             "insecurity.py",
             "attribution",
             "evaluation.py",
-            "models/checkpoint.py",
+            "models",
         ),
     script:
         "../scripts/robustness.py"

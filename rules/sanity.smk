@@ -70,7 +70,7 @@ rule sanity_method:
             "deliberative.py",
             "insecurity.py",
             "attribution",
-            "models/checkpoint.py",
+            "models",
         ),
     script:
         "../scripts/sanity_method.py"
@@ -150,7 +150,7 @@ rule sanity_randomization:
             "deliberative.py",
             "insecurity.py",
             "attribution",
-            "models/checkpoint.py",
+            "models",
         ),
     script:
         "../scripts/sanity_randomization.py"

@@ -8,6 +8,7 @@ import torch
 
 from delex.io import atomic_path
 from delex.models.backbones import build_classifier, build_predictor
+from delex.models.training import channels_last_on
 
 
 def save_models(path: str | os.PathLike, classifier, predictor, meta: dict) -> None:
@@ -33,5 +34,4 @@ def load_models(path: str | os.PathLike, device: str | torch.device = "cpu"):
     clf.load_state_dict(state["classifier"])
     pred = build_predictor(clf, meta["predictor_hidden"])
     pred.load_state_dict(state["predictor"])
-    nhwc = torch.channels_last
-    return clf.to(device, memory_format=nhwc).eval(), pred.to(device, memory_format=nhwc).eval(), meta
+    return channels_last_on(clf, device).eval(), channels_last_on(pred, device).eval(), meta

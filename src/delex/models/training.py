@@ -75,6 +75,12 @@ def channels_last(x: torch.Tensor) -> torch.Tensor:
     return x.contiguous(memory_format=torch.channels_last)
 
 
+def channels_last_on(model: torch.nn.Module, device) -> torch.nn.Module:
+    """The model's weights on device in NHWC layout (see `channels_last`); inputs may stay NCHW,
+    convolutions then run in NHWC. Used by training, `load_models` and the sanity jobs alike."""
+    return model.to(device, memory_format=torch.channels_last)
+
+
 def normalise(images_uint8: torch.Tensor) -> torch.Tensor:
     """uint8 (B,3,S,S) -> float, ImageNet mean/std normalised."""
     mean = torch.tensor(IMAGENET_MEAN, device=images_uint8.device).view(1, 3, 1, 1)
@@ -173,7 +179,7 @@ def train(
     y_va = torch.from_numpy(labels[val_mask]).long()
 
     model = build_classifier(arch, n_classes, cfg.width, cfg.batch_norm, cfg.pretrained, cfg.dropout)
-    model = model.to(dev, memory_format=torch.channels_last)
+    model = channels_last_on(model, dev)
     opt = _optimizer(model.parameters(), cfg, cfg.lr)
     total = cfg.epochs_warmup + cfg.epochs_joint
     sched = torch.optim.lr_scheduler.OneCycleLR(

@@ -3,10 +3,9 @@ torchvision's ImageNet weights (source imagenet: no predictor, so no deliberativ
 
 from __future__ import annotations
 
-import torch
-
 from delex.models.backbones import build_classifier
 from delex.models.checkpoint import load_models
+from delex.models.training import channels_last_on
 
 
 def load_explained(source: str, arch: str, model_path: str | None, device):
@@ -16,4 +15,4 @@ def load_explained(source: str, arch: str, model_path: str | None, device):
         return clf, pred
     # torchvision weights: VGG16 without BatchNorm (as in the paper), ResNet-50
     clf = build_classifier(arch, 1000, width=1.0, batch_norm=arch == "resnet50", pretrained=True)
-    return clf.to(device, memory_format=torch.channels_last).eval(), None  # as load_models
+    return channels_last_on(clf, device).eval(), None
