@@ -119,7 +119,7 @@ rule ade_explain:
     resources:
         gpu=1,
     params:
-        experiments=lambda w: ade_experiments(w.arch),
+        experiments=lambda w: arch_experiments(w.arch),
         figure_experiment=[DEFAULT["score"], DEFAULT["attribution"]],
         explain=config["explain"],
         n_images=ADE.get("n_images", 60),

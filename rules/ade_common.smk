@@ -30,8 +30,3 @@ def ade_root():
             f"resources/{SOURCES[ADE['dataset'].get('archive', 'ade20k')].extracts_to}"
         )
     return ADE["dataset"]["path"]
-
-
-def ade_experiments(arch):
-    """(score, attribution) of every experiment on `arch` (Table 1 rows), sorted."""
-    return [[s, t] for a, s, t in EXPERIMENTS if a == arch]

@@ -47,6 +47,20 @@ def dataset_root():
     return ds["path"]
 
 
+def arch_experiments(arch):
+    """[score, attribution] of every experiment on `arch`, sorted: what one explain job computes."""
+    return [[s, t] for a, s, t in EXPERIMENTS if a == arch]
+
+
+def arch_experiment_files(arch, pattern):
+    """A results/<name>/ path pattern for every experiment on `arch`, with `{run}` left a wildcard:
+    the outputs of one explain or evaluate job."""
+    return [
+        f"{R}/{pattern.format(arch=arch, score=s, attribution=t, run='{run}')}"
+        for s, t in arch_experiments(arch)
+    ]
+
+
 def experiment_files(pattern):
     """Expand a results/<name>/ path pattern over every (arch, score, attribution) experiment and run."""
     return [

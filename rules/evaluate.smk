@@ -1,24 +1,36 @@
 # Precision/recall against part points, random baseline, and the aggregated tables.
 
 
-rule evaluate:
-    input:
-        expl=f"{R}/explain/{{arch}}/{{score}}/{{attribution}}/run{{run}}.npz",
-        data=f"{R}/prepared.npz",
-        gt=f"{R}/groundtruth/groundtruth.npz",
-    output:
-        curves=f"{R}/evaluate/{{arch}}/{{score}}/{{attribution}}/run{{run}}_curves.csv",
-        insecurities=f"{R}/evaluate/{{arch}}/{{score}}/{{attribution}}/run{{run}}_insecurities.csv",
-    log:
-        f"{LOG}/evaluate/{{arch}}_{{score}}_{{attribution}}_run{{run}}.log",
-    conda:
-        "../envs/delex.yaml"
-    params:
-        importance_coverage=config["explain"]["importance_coverage"],
-        variant=config.get("variant", "paper"),
-        code=source_hash("evaluation.py", "metrics", "parts.py"),
-    script:
-        "../scripts/evaluate.py"
+# One job per architecture and run, like explain: the data load once for all of its experiments.
+for _arch in ARCHS:
+
+    rule:
+        name:
+            f"evaluate_{_arch}"
+        input:
+            expl=arch_experiment_files(
+                _arch, "explain/{arch}/{score}/{attribution}/run{run}.npz"
+            ),
+            data=f"{R}/prepared.npz",
+            gt=f"{R}/groundtruth/groundtruth.npz",
+        output:
+            curves=arch_experiment_files(
+                _arch, "evaluate/{arch}/{score}/{attribution}/run{run}_curves.csv"
+            ),
+            insecurities=arch_experiment_files(
+                _arch,
+                "evaluate/{arch}/{score}/{attribution}/run{run}_insecurities.csv",
+            ),
+        log:
+            f"{LOG}/evaluate/{_arch}_run{{run}}.log",
+        conda:
+            "../envs/delex.yaml"
+        params:
+            importance_coverage=config["explain"]["importance_coverage"],
+            variant=config.get("variant", "paper"),
+            code=source_hash("evaluation.py", "metrics", "parts.py"),
+        script:
+            "../scripts/evaluate.py"
 
 
 # Seconds-long aggregation: in the main Snakemake process on a cluster (see rules/figures.smk).

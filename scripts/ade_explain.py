@@ -1,6 +1,8 @@
 """Explain the hardest validation images of every ADE experiment of one architecture and run, and
 evaluate them at once: IoU with the common objects' union mask, insecurities and random regions."""
 
+from functools import cache
+
 import pandas as pd
 import torch
 
@@ -21,10 +23,11 @@ with job(smk) as log:
     data = io.load_npz(smk.input.data)
     key = "annotations" if smk.params.mapping == "resize" else "annotations_released"
     lookup = torch.from_numpy(object_lookup(io.load_npz(smk.input.gt)["selected"]))
-    curves, tables = [], []
+    hardest = cache(lambda score: hardest_test_images(clf, pred, data, score, smk.params.n_images))
+    curves = []
     for score, attribution in smk.params.experiments:
         st = ExplainSettings.from_config(ex, score, attribution, smk.params.variant)
-        chosen, diff = hardest_test_images(clf, pred, data, score, smk.params.n_images)
+        chosen, diff = hardest(score)
         out = explain_masks(
             clf,
             pred,
@@ -40,6 +43,6 @@ with job(smk) as log:
         curves.append(frame.assign(arch=arch, score=score, attribution=attribution, run=run))
         log.info("%s: %d images, %d insecurities", st, n, len(out["ins_image"]))
         if (score, attribution) == tuple(smk.params.figure_experiment):
-            out.update(image_index=chosen, difficulty=diff[chosen], labels=data["labels"][chosen])
+            out.update(image_index=chosen, difficulty=diff, labels=data["labels"][chosen])
             io.write_npz(smk.output.expl, **out)
     io.write_csv(smk.output.curves, pd.concat(curves, ignore_index=True))

@@ -1,4 +1,5 @@
-"""Precision/recall curves (insecurities and random regions) and the per-insecurity table."""
+"""Precision/recall curves (insecurities and random regions) and the per-insecurity table of every
+experiment of one architecture and run."""
 
 from delex import io
 from delex.evaluation import insecurity_table, precision_recall_curves
@@ -7,11 +8,14 @@ from delex.smk import job
 
 smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk):
-    expl = io.load_npz(smk.input.expl)
     data = io.load_npz(smk.input.data)
     selected = io.load_npz(smk.input.gt)["selected"]
-    points = part_points(data, smk.params.variant)[expl["image_index"]]
+    all_points = part_points(data, smk.params.variant)
     size = data["images"].shape[-1]
-    io.write_csv(smk.output.curves, precision_recall_curves(expl, points, selected, size))
-    table = insecurity_table(expl, points, selected, smk.params.importance_coverage / 100.0)
-    io.write_csv(smk.output.insecurities, table)
+    coverage = smk.params.importance_coverage / 100.0
+    outputs = zip(smk.input.expl, smk.output.curves, smk.output.insecurities, strict=True)
+    for expl_path, curves_path, table_path in outputs:
+        expl = io.load_npz(expl_path)
+        points = all_points[expl["image_index"]]
+        io.write_csv(curves_path, precision_recall_curves(expl, points, selected, size))
+        io.write_csv(table_path, insecurity_table(expl, points, selected, coverage))

@@ -1,4 +1,7 @@
-"""Explain the hardest test images of one experiment (arch x score x attribution) and run."""
+"""Explain the hardest test images of every experiment (score x attribution) of one architecture and
+run: one job loads torch, the networks and the data once, and scores each difficulty once."""
+
+from functools import cache
 
 import torch
 from tqdm.auto import tqdm
@@ -12,24 +15,28 @@ from delex.smk import job
 
 smk = snakemake  # noqa: F821 (injected by the script directive)
 with job(smk) as log:
-    ex = smk.params.explain
+    ex, run = smk.params.explain, int(smk.wildcards.run)
     device = resolve_device(smk.params.device)
     exact_float32()  # CUDA maps equal CPU maps to float32 rounding (no TF32)
     clf, pred, _ = load_models(smk.input.model, device)
     data = io.load_npz(smk.input.data)
-    st = ExplainSettings.from_config(ex, smk.wildcards.score, smk.wildcards.attribution, smk.params.variant)
-    chosen, score = hardest_test_images(clf, pred, data, st.score, ex["n_images"])
-    log.info("%s: explaining %d of %d images", st, len(chosen), len(score))
-    out = explain(
-        clf,
-        pred,
-        torch.from_numpy(data["images"][chosen]),
-        torch.from_numpy(part_points(data, st.variant)[chosen]).float(),
-        st,
-        coverages(ex),
-        torch.Generator().manual_seed(int(smk.wildcards.run)),
-        progress=lambda it: tqdm(list(it), desc="explain"),
-    )
-    out.update(image_index=chosen, difficulty=score[chosen], labels=data["labels"][chosen])
-    io.write_npz(smk.output[0], **out)
-    log.info("%d insecurities", len(out["ins_image"]))
+    points = part_points(data, smk.params.variant)
+    hardest = cache(lambda score: hardest_test_images(clf, pred, data, score, ex["n_images"]))
+    for (score, attribution), path in zip(smk.params.experiments, smk.output, strict=True):
+        st = ExplainSettings.from_config(ex, score, attribution, smk.params.variant)
+        chosen, difficulty = hardest(score)
+        log.info("%s: explaining %d of the test images", st, len(chosen))
+        desc = f"explain {score} {attribution}"
+        out = explain(
+            clf,
+            pred,
+            torch.from_numpy(data["images"][chosen]),
+            torch.from_numpy(points[chosen]).float(),
+            st,
+            coverages(ex),
+            torch.Generator().manual_seed(run),  # the same seed in every experiment, as when each was a job
+            progress=lambda it, desc=desc: tqdm(list(it), desc=desc),
+        )
+        out.update(image_index=chosen, difficulty=difficulty, labels=data["labels"][chosen])
+        io.write_npz(path, **out)
+        log.info("%d insecurities -> %s", len(out["ins_image"]), path)

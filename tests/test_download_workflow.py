@@ -66,7 +66,10 @@ def _dag(tmp_path, config, *targets):
 def test_paper_scale_dags(tmp_path):
     cub = _dag(tmp_path, "cub200.yaml")
     assert cub["download"] == 1 and cub["extract_dataset"] == 1
-    assert cub["train"] == 9 and cub["explain"] == 24 and cub["evaluate"] == 24
+    assert cub["train"] == 9
+    # one explain and one evaluate job per architecture and run, each covering its experiments
+    assert cub["explain_vgg16"] == cub["explain_resnet50"] == cub["explain_alexnet"] == 3
+    assert cub["evaluate_vgg16"] == cub["evaluate_resnet50"] == cub["evaluate_alexnet"] == 3
     ade = _dag(tmp_path, "ade20k.yaml", "ade_all")
     assert ade["download"] == 3 and ade["extract_dataset"] == 1  # the zip + objectInfo150 + scenes
     assert ade["ade_train"] == 9 and ade["ade_explain"] == 9 and "train" not in ade

@@ -1,7 +1,7 @@
 """Jobs that only read tables and arrays must not pay for torchvision (or torch) at start-up.
 
 Each Snakemake job is a fresh Python process; torch costs about 2 s to import on the CI machine and
-torchvision 1.5 s more, and the default run starts 24 evaluate jobs. The imports of each script are
+torchvision 1.5 s more, and the default run starts 9 evaluate jobs. The imports of each script are
 executed in a clean interpreter and the heavy packages looked up in sys.modules (no timing is
 asserted).
 """

@@ -17,7 +17,9 @@ from conftest import REPO
 pytestmark = pytest.mark.slow
 GPU_RULES = (
     "train",
-    "explain",
+    "explain_vgg16",
+    "explain_resnet50",
+    "explain_alexnet",
     "robustness",
     "ade_train",
     "ade_explain",

@@ -117,6 +117,43 @@ def test_tables_hold_every_experiment_and_run(tiny_run):
     assert set(rob["shift"]) == {1, 3}
 
 
+@pytest.mark.parametrize(
+    "arch,score,attribution",
+    [
+        ("vgg16", "hesitancy", "gradient"),
+        ("vgg16", "hardness", "integrated_gradients"),
+        ("resnet50", "hardness", "gradient"),
+    ],
+)
+def test_one_explain_job_per_arch_writes_each_experiment_as_alone(tiny_run, arch, score, attribution):
+    """explain_<arch> explains all of an architecture's experiments in one job: each file must
+    hold exactly what that experiment alone gives (its own score's images, its own attribution)."""
+    import torch
+
+    from delex import io
+    from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images
+    from delex.models.checkpoint import load_models
+    from delex.parts import part_points
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as in the job, so that every sum is taken in the same order
+    cfg = yaml.safe_load((REPO / "configs" / "tiny.yaml").read_text())
+    res = tiny_run / "results" / "tiny"
+    clf, pred, _ = load_models(res / "models" / arch / "run1" / "model.pt", "cpu")
+    data = io.load_npz(res / "prepared.npz")
+    ex = cfg["explain"]
+    st = ExplainSettings.from_config(ex, score, attribution, "paper")
+    chosen, difficulty = hardest_test_images(clf, pred, data, score, ex["n_images"])
+    imgs, pts = torch.from_numpy(data["images"][chosen]), torch.from_numpy(part_points(data, "paper")[chosen])
+    want = explain(clf, pred, imgs, pts.float(), st, coverages(ex), torch.Generator().manual_seed(1))
+    torch.set_num_threads(threads)
+    want.update(image_index=chosen, difficulty=difficulty, labels=data["labels"][chosen])
+    got = io.load_npz(res / "explain" / arch / score / attribution / "run1.npz")
+    assert set(got) == set(want)
+    for key, value in want.items():
+        np.testing.assert_allclose(got[key], np.asarray(value), rtol=1e-5, atol=1e-7, err_msg=key)
+
+
 def test_rerun_is_a_no_op(tiny_run):
     res = snakemake(tiny_run, REPO / "configs" / "tiny.yaml", "-n")
     assert "Nothing to be done" in res.stdout + res.stderr

@@ -88,10 +88,12 @@ def coverages(explain_cfg: dict) -> np.ndarray:
 
 
 def hardest_test_images(classifier, predictor, data: dict, score: str, n: int):
-    """Indices of the n test images of largest difficulty score, and every image's score."""
-    scores = difficulty_scores(classifier, predictor, torch.from_numpy(data["images"]), score)
+    """Indices of the n test images of largest difficulty score, and their scores (most difficult
+    first). Only the test split is scored: the training images were half of the work and unused."""
     test = np.flatnonzero(~data["is_train"].astype(bool))
-    return hardest(scores, test, n), scores
+    scores = difficulty_scores(classifier, predictor, torch.from_numpy(data["images"][test]), score)
+    pos = hardest(scores, np.arange(len(test)), n)
+    return test[pos], scores[pos]
 
 
 def _device(module) -> torch.device:
