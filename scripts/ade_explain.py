@@ -1,13 +1,11 @@
 """Explain the hardest validation images of every ADE experiment of one architecture and run, and
 evaluate them at once: IoU with the common objects' union mask, insecurities and random regions."""
 
-from functools import cache
-
 import pandas as pd
 import torch
 
 from delex import io
-from delex.deliberative import ExplainSettings, coverages, explain_masks, hardest_test_images
+from delex.deliberative import ExplainSettings, coverages, explain_masks, hardest_per_score
 from delex.evaluation import iou_curves_frame
 from delex.groundtruth.frequency import object_lookup
 from delex.models.checkpoint import load_models
@@ -23,7 +21,7 @@ with job(smk) as log:
     data = io.load_npz(smk.input.data)
     key = "annotations" if smk.params.mapping == "resize" else "annotations_released"
     lookup = torch.from_numpy(object_lookup(io.load_npz(smk.input.gt)["selected"]))
-    hardest = cache(lambda score: hardest_test_images(clf, pred, data, score, smk.params.n_images))
+    hardest = hardest_per_score(clf, pred, data, smk.params.n_images)
     curves = []
     for score, attribution in smk.params.experiments:
         st = ExplainSettings.from_config(ex, score, attribution, smk.params.variant)

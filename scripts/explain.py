@@ -1,13 +1,11 @@
 """Explain the hardest test images of every experiment (score x attribution) of one architecture and
 run: one job loads torch, the networks and the data once, and scores each difficulty once."""
 
-from functools import cache
-
 import torch
 from tqdm.auto import tqdm
 
 from delex import io
-from delex.deliberative import ExplainSettings, coverages, explain, hardest_test_images
+from delex.deliberative import ExplainSettings, coverages, explain, hardest_per_score
 from delex.models.checkpoint import load_models
 from delex.models.training import exact_float32, resolve_device
 from delex.parts import part_points
@@ -21,7 +19,7 @@ with job(smk) as log:
     clf, pred, _ = load_models(smk.input.model, device)
     data = io.load_npz(smk.input.data)
     points = part_points(data, smk.params.variant)
-    hardest = cache(lambda score: hardest_test_images(clf, pred, data, score, ex["n_images"]))
+    hardest = hardest_per_score(clf, pred, data, ex["n_images"])
     for (score, attribution), path in zip(smk.params.experiments, smk.output, strict=True):
         st = ExplainSettings.from_config(ex, score, attribution, smk.params.variant)
         chosen, difficulty = hardest(score)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import torch
@@ -94,6 +95,12 @@ def hardest_test_images(classifier, predictor, data: dict, score: str, n: int):
     scores = difficulty_scores(classifier, predictor, torch.from_numpy(data["images"][test]), score)
     pos = hardest(scores, np.arange(len(test)), n)
     return test[pos], scores[pos]
+
+
+def hardest_per_score(classifier, predictor, data: dict, n: int):
+    """`hardest_test_images` as a function of the score alone, memoised: a job that explains several
+    experiments of one network computes each difficulty score once."""
+    return cache(lambda score: hardest_test_images(classifier, predictor, data, score, n))
 
 
 def _device(module) -> torch.device:
