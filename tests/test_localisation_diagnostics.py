@@ -158,6 +158,14 @@ def test_hardness_map_support_signed_against_positive_gradients():
     assert hardness_map_support(pred, images, n=2)[:2] == (1.0, 1.0)
 
 
+def test_unselected_objects_known_answer():
+    from delex.diagnostics.scene_groups import unselected_objects
+
+    phi = np.array([[0.9, 0.0, 0.4], [0.0, 0.0, 0.5]])  # (C=2, K=3); label 0 is unlabelled
+    expected = [[False, False, True, False], [False, True, True, False]]
+    assert unselected_objects(phi).tolist() == expected
+
+
 def test_mass_inside_minus_area_known_answer():
     from delex.diagnostics.scene_groups import mass_inside_minus_area
 

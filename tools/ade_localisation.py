@@ -2,7 +2,7 @@
 room images and outdoor images separately, and the objects the ambiguity maps favour.
 
     .venv/bin/python tools/ade_localisation.py results/synthetic_birds [--arch vgg16] [--top 8]
-        [--class-maps] [--predictor] [--pair-maps] [--n-hardest 40]
+        [--class-maps] [--predictor] [--pair-maps] [--hardness-map] [--n-hardest 40]
 
 Mean IoU (%) over the 10-50 % columns; p is the one-sided signed-rank test of insecurities > random
 regions (images paired), runs combined by Stouffer's method as in the tables. With --class-maps,
@@ -13,7 +13,9 @@ classifier gets wrong (ROC AUC), and on how much of its hardest test images the 
 positive (signed, as in the paper's text; with positive gradients only, as in the authors' code);
 with --pair-maps, whether the product of the two most probable scenes' class maps (softmax, as in
 the paper; logit, as in the authors' code) puts more of its positive mass on the pair's common
-objects than their share of the image, on the images the predictor scores hardest.
+objects than their share of the image, on the images the predictor scores hardest; with
+--hardness-map, the same measure for the hardness map itself, on the pair's common objects, on
+objects the image's scene does not hold by the ground truth (borrowed, clutter) and on the rest.
 Reads a finished run (prepared data, ground truth, models and the stored explanations of the
 default experiment); writes nothing.
 """
@@ -29,7 +31,7 @@ import torch
 
 from delex import insecurity as ins
 from delex import io
-from delex.attribution.maps import softmax_class_maps
+from delex.attribution.maps import difficulty_map, softmax_class_maps
 from delex.attribution.products import logit_attributions
 from delex.datasets.synthetic_scenes import SCENES
 from delex.diagnostics.predictor import difficulty_aucs, hardness_map_support
@@ -38,6 +40,7 @@ from delex.diagnostics.scene_groups import (
     map_by_object,
     mass_inside_minus_area,
     own_objects,
+    unselected_objects,
     zscore_by_object,
     zscore_inside,
 )
@@ -47,6 +50,12 @@ from delex.models.checkpoint import load_models
 from delex.models.training import normalise
 
 COLUMNS = [9, 19, 29, 39, 49]  # coverages 10..50 % in the 1..90 % grid
+
+
+def _run_number(path: Path) -> int:
+    """Run number of .../run<k>/model.pt or .../run<k>.npz, so run 10 sorts after run 9."""
+    name = path.parent.name if path.name == "model.pt" else path.stem
+    return int(name.removeprefix("run"))
 
 
 def scene_groups(class_names) -> np.ndarray:
@@ -74,22 +83,29 @@ def class_map_localisation(clf, data: dict, own: np.ndarray):
     )
 
 
+def _hardest_with_pairs(clf, pred, data: dict, lookup: np.ndarray, n: int):
+    """The n validation images the hardness predictor scores hardest: (normalised images, their
+    validation indices, labels (n, S, S) long, mask of the common objects of their two most probable
+    scenes (n, S, S), classifier activations, predictor activations)."""
+    val = np.flatnonzero(~data["is_train"].astype(bool))
+    x = normalise(torch.from_numpy(data["images"][val]))
+    with torch.no_grad():
+        hard = torch.topk(pred(x).reshape(-1), min(n, len(x))).indices
+        x = x[hard]
+        A, A_s = clf.features(x), pred.features(x)
+        top2 = ins.candidate_classes(clf.head(A), 2)  # (B, 2), most probable first
+    idx = val[hard.numpy()]
+    ann = torch.from_numpy(data["annotations"][idx]).long()
+    masks = common_object_masks(torch.from_numpy(lookup), top2[:, 0], top2[:, 1], ann.flatten(1))
+    return x, idx, ann, masks.reshape(ann.shape).numpy(), A, A_s, top2
+
+
 def pair_product_share(clf, pred, data: dict, lookup: np.ndarray, n: int) -> tuple[float, float, float]:
     """On the n validation images the hardness predictor scores hardest: (softmax, logit) product of
     the two most probable scenes' class maps, each rectified, its positive mass on the pair's common
     objects less their area (`mass_inside_minus_area`), and that area."""
-    val = np.flatnonzero(~data["is_train"].astype(bool))
-    x = normalise(torch.from_numpy(data["images"][val]))
-    with torch.no_grad():
-        hard = torch.topk(pred(x), min(n, len(x))).indices
-    x = x[hard]
-    with torch.no_grad():
-        A = clf.features(x)
+    x, _, _, masks, A, _, top2 = _hardest_with_pairs(clf, pred, data, lookup, n)
     q, logits = logit_attributions(clf.head, A)
-    top2 = ins.candidate_classes(logits, 2)  # (B, 2), most probable first
-    ann = torch.from_numpy(data["annotations"][val[hard.numpy()]]).long()
-    masks = common_object_masks(torch.from_numpy(lookup), top2[:, 0], top2[:, 1], ann.flatten(1))
-    masks = masks.reshape(ann.shape).numpy()
     idx = top2[:, :, None, None].expand(-1, -1, *q.shape[2:])
     out = []
     for m in (softmax_class_maps(q, logits), q):
@@ -98,17 +114,29 @@ def pair_product_share(clf, pred, data: dict, lookup: np.ndarray, n: int) -> tup
     return out[0][0], out[1][0], out[0][1]
 
 
+def hardness_map_shares(clf, pred, data: dict, lookup: np.ndarray, unselected: np.ndarray, n: int):
+    """On the n validation images the predictor scores hardest, where the paper's (signed) hardness
+    map puts its positive mass: share less area (`mass_inside_minus_area`) on the common objects of
+    the two most probable scenes, on the objects the true scene's ground truth does not hold
+    (`unselected_objects`: borrowed objects and clutter), and on the remaining labelled objects.
+    Returns three (share less area, area) pairs."""
+    x, idx, ann, common, _, A_s, _ = _hardest_with_pairs(clf, pred, data, lookup, n)
+    q_s, u = logit_attributions(pred.head, A_s)
+    ms = ins.upsample(difficulty_map("hardness", q_s, u), x.shape[-1]).numpy()
+    y = torch.as_tensor(data["labels"][idx]).long()
+    other = torch.from_numpy(unselected)[y[:, None, None].expand_as(ann), ann].numpy() & ~common
+    rest = (ann.numpy() > 0) & ~common & ~other
+    return tuple(mass_inside_minus_area(ms, m) for m in (common, other, rest))
+
+
 def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) -> list[str]:
     """The --class-maps, then the --predictor, then the --pair-maps lines of every run of `arch` (each
     model loaded once for all); own: `own_objects` of the ground truth (with --class-maps)."""
     test = ~data["is_train"].astype(bool)
-    maps_lines, auc_lines, pair_lines = [], [], []
-    lookup = (
-        object_lookup(io.load_npz(root / "groundtruth" / "groundtruth.npz")["selected"])
-        if args.pair_maps
-        else None
-    )
-    for model in sorted((root / "models" / arch).glob("run*/model.pt")):
+    maps_lines, auc_lines, pair_lines, hard_lines = [], [], [], []
+    gt = io.load_npz(root / "groundtruth" / "groundtruth.npz")
+    lookup = object_lookup(gt["selected"])
+    for model in sorted((root / "models" / arch).glob("run*/model.pt"), key=_run_number):
         clf, pred, _ = load_models(model, "cpu")
         run = model.parent.name
         if args.class_maps:
@@ -134,7 +162,16 @@ def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) 
                 f"{arch} {run} pair product on the pair's common objects (area {area:.2f}), mass share "
                 f"less area: softmax maps {soft:+.2f}, logit maps {logit:+.2f}"
             )
-    return maps_lines + auc_lines + pair_lines
+        if args.hardness_map:
+            (c, ca), (o, oa), (r, ra) = hardness_map_shares(
+                clf, pred, data, lookup, unselected_objects(gt["phi"]), args.n_hardest
+            )
+            hard_lines.append(
+                f"{arch} {run} hardness map, positive mass share less area: on the pair's common objects "
+                f"{c:+.3f} (area {ca:.2f}), on objects the scene's ground truth does not hold {o:+.3f} "
+                f"(area {oa:.2f}), on its other objects {r:+.3f} (area {ra:.2f})"
+            )
+    return maps_lines + auc_lines + pair_lines + hard_lines
 
 
 def main() -> None:
@@ -152,7 +189,15 @@ def main() -> None:
         help="also where the top-2 scenes' class-map product puts its mass, against the common objects",
     )
     ap.add_argument(
-        "--n-hardest", type=int, default=40, help="hardest test images (--predictor, --pair-maps)"
+        "--hardness-map",
+        action="store_true",
+        help="also where the hardness map puts its mass: common, borrowed/clutter and other objects",
+    )
+    ap.add_argument(
+        "--n-hardest",
+        type=int,
+        default=40,
+        help="hardest test images (--predictor, --pair-maps, --hardness-map)",
     )
     args = ap.parse_args()
     root = args.results / "ade"
@@ -167,7 +212,7 @@ def main() -> None:
     for arch in args.arch:
         pooled: dict[str, list] = {}
         maps, labels = [], []
-        for path in sorted((root / "explain" / arch).glob("run*.npz")):
+        for path in sorted((root / "explain" / arch).glob("run*.npz"), key=_run_number):
             expl = io.load_npz(path)
             groups = group_of_class[data["labels"][expl["image_index"]]]
             res = iou_by_group(expl, groups, COLUMNS)
@@ -194,7 +239,7 @@ def main() -> None:
             fmt = ", ".join
             print(f"{arch} maps favour: {fmt(f'{n} {v:.2f}' for v, n in ranked[: args.top])}")
             print(f"{arch} maps avoid:  {fmt(f'{n} {v:.2f}' for v, n in ranked[-args.top :])}")
-        if args.class_maps or args.predictor or args.pair_maps:
+        if args.class_maps or args.predictor or args.pair_maps or args.hardness_map:
             print("\n".join(model_lines(root, arch, data, names, own, args)))
 
 

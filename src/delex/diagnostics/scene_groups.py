@@ -93,6 +93,17 @@ def own_objects(phi: np.ndarray) -> np.ndarray:
     return own
 
 
+def unselected_objects(phi: np.ndarray) -> np.ndarray:
+    """(C, K+1) bool indexed by label value (0 = unlabelled, never set): the objects that scene c's
+    ground truth does not hold (phi = 0, i.e. below the threshold or absent). In an image of c the
+    labelled pixels of these objects are the ones no ground-truth triplet of c can name: objects
+    borrowed from another scene (a sofa in a bedroom) and clutter."""
+    absent = np.asarray(phi) <= 0
+    out = np.zeros((absent.shape[0], absent.shape[1] + 1), dtype=bool)
+    out[:, 1:] = absent
+    return out
+
+
 def mass_inside_minus_area(maps: np.ndarray, masks: np.ndarray) -> tuple[float, float]:
     """(mean over images of the share of the map's positive mass inside the mask less the mask's
     share of the image, mean mask share): > 0 = the map favours the masked objects over a uniform
