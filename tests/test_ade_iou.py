@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from delex.datasets.geometry import ResizeCrop, reshape_mask
 from delex.evaluation import iou_curves_frame
-from delex.metrics.iou import iou_curves
+from delex.metrics.iou import iou_curves, shift_expected_iou
 
 
 def test_iou_on_a_hand_made_mask():
@@ -48,6 +48,56 @@ def test_iou_matches_brute_force(n, seed):
             union = (region | mask[q]).sum()
             want = (region & mask[q]).sum() / union if union else np.nan
             np.testing.assert_allclose(got[q, c], want)
+
+
+def test_shift_expected_iou_known_answer():
+    # 2x2 grid, region = one pixel, mask = one pixel: the moved region hits the mask in 1 of 4 shifts
+    ranks = torch.tensor([[0, 1, 2, 3]])
+    mask = torch.tensor([[False, False, False, True]])
+    got = shift_expected_iou(ranks, mask, [1, 2, 4], size=2).numpy()[0]
+    # size 1: IoU 1 in one shift, 0 in three; size 2 (top row): I = 1 in two shifts, U = 2 -> 1/2;
+    # size 4: the whole image, I = 1, U = 4 in every shift
+    np.testing.assert_allclose(got, [1 / 4, (2 * 0.5) / 4, 1 / 4])
+    empty = shift_expected_iou(ranks, torch.zeros((1, 4), dtype=torch.bool), [1], 2, support=[0])
+    assert torch.isnan(empty).all()  # empty region and empty mask, as iou_curves
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 7), st.integers(0, 2**31 - 1))
+def test_shift_expected_iou_is_the_mean_over_every_roll(s, seed):
+    """Brute force through `iou_curves`: roll each rank image by every (dy, dx), as the random
+    baseline (`shifted_ranks`) does for one drawn shift, and average."""
+    rng = np.random.default_rng(seed)
+    n = s * s
+    ranks = np.stack([rng.permutation(n) for _ in range(3)])
+    mask = rng.random((3, n)) < 0.4
+    sizes = np.unique(rng.integers(0, n + 1, 4))
+    support = rng.integers(0, n + 1, (3, 1))
+    got = shift_expected_iou(torch.from_numpy(ranks), torch.from_numpy(mask), sizes, s, support).numpy()
+    rolled = [
+        iou_curves(
+            torch.from_numpy(np.roll(ranks.reshape(3, s, s), (dy, dx), axis=(1, 2)).reshape(3, n)),
+            torch.from_numpy(mask),
+            sizes,
+            torch.from_numpy(support),
+        ).numpy()
+        for dy in range(s)
+        for dx in range(s)
+    ]
+    np.testing.assert_allclose(got, np.mean(rolled, axis=0), atol=1e-12)
+
+
+def test_shift_expected_iou_is_what_the_drawn_baseline_averages_to():
+    from delex.insecurity import shifted_ranks
+
+    rng = np.random.default_rng(3)
+    s = 8
+    ranks = torch.from_numpy(np.stack([rng.permutation(s * s) for _ in range(2)]))
+    mask = torch.from_numpy(rng.random((2, s * s)) < 0.3)
+    exact = shift_expected_iou(ranks, mask, [6, 20], s).numpy()
+    gen = torch.Generator().manual_seed(0)
+    draws = np.mean([iou_curves(shifted_ranks(ranks, s, gen), mask, [6, 20]).numpy() for _ in range(4000)], 0)
+    np.testing.assert_allclose(draws, exact, atol=0.01)  # 4000 draws: standard error below 0.003
 
 
 def test_nearest_mapping_of_a_non_square_annotation():

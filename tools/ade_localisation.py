@@ -2,7 +2,8 @@
 room images and outdoor images separately, and the objects the ambiguity maps favour.
 
     .venv/bin/python tools/ade_localisation.py results/synthetic_birds [--arch vgg16] [--top 8]
-        [--class-maps] [--predictor] [--pair-maps] [--hardness-map] [--n-hardest 40]
+        [--class-maps] [--predictor] [--pair-maps] [--hardness-map] [--exact-random]
+        [--n-hardest 40]
 
 Mean IoU (%) over the 10-50 % columns; p is the one-sided signed-rank test of insecurities > random
 regions (images paired), runs combined by Stouffer's method as in the tables. With --class-maps,
@@ -15,7 +16,9 @@ with --pair-maps, whether the product of the two most probable scenes' class map
 the paper; logit, as in the authors' code) puts more of its positive mass on the pair's common
 objects than their share of the image, on the images the predictor scores hardest; with
 --hardness-map, the same measure for the hardness map itself, on the pair's common objects, on
-objects the image's scene does not hold by the ground truth (borrowed, clutter) and on the rest.
+objects the image's scene does not hold by the ground truth (borrowed, clutter) and on the rest;
+with --exact-random, the random regions' exact expected IoU over every placement beside the one
+drawn placement per region that Table 1 uses.
 Reads a finished run (prepared data, ground truth, models and the stored explanations of the
 default experiment); writes nothing.
 """
@@ -45,7 +48,9 @@ from delex.diagnostics.scene_groups import (
     zscore_inside,
 )
 from delex.groundtruth.frequency import common_object_masks, object_lookup
-from delex.metrics.paired import combine_greater
+from delex.metrics.iou import iou_curves, shift_expected_iou
+from delex.metrics.paired import combine_greater, signed_rank_curve
+from delex.metrics.precision_recall import curve_mean, image_mean
 from delex.models.checkpoint import load_models
 from delex.models.training import normalise
 
@@ -129,6 +134,51 @@ def hardness_map_shares(clf, pred, data: dict, lookup: np.ndarray, unselected: n
     return tuple(mass_inside_minus_area(ms, m) for m in (common, other, rest))
 
 
+def exact_random_lines(root: Path, arch: str, data: dict, lookup: np.ndarray) -> list[str]:
+    """Per run of `arch`'s stored default explanations: mean IoU (10-50 %) of the insecurities, of the
+    drawn random regions (one shift per region, as in Table 1) and of the exact expectation over every
+    shift (`shift_expected_iou`), images paired as in Table 1; then the runs combined. The paper's
+    mask mapping (resize) is assumed."""
+    size = data["annotations"].shape[-1]
+    lines, stats = [], []
+    for path in sorted((root / "explain" / arch).glob("run*.npz"), key=_run_number):
+        e = io.load_npz(path)
+        n = len(e["image_index"])
+        up = ins.upsample(torch.as_tensor(e["ins_map"]), size)
+        ranks = ins.pixel_ranks(up)
+        support = torch.as_tensor(e["ins_support"])[:, None]
+        labels = torch.from_numpy(data["annotations"][e["image_index"][e["ins_image"]]]).long().flatten(1)
+        pair = torch.as_tensor(e["ins_pair"])
+        masks = common_object_masks(torch.from_numpy(lookup), pair[:, 0], pair[:, 1], labels)
+        sizes = e["region_sizes"][COLUMNS]
+        again = iou_curves(ranks, masks, sizes, support).numpy()
+        stored = e["ins_iou"][:, COLUMNS]
+        if not np.allclose(again, stored, equal_nan=True):
+            raise SystemExit(
+                f"{path}: the insecurity IoU recomputed from the stored maps differs from the stored one"
+            )
+        exact = shift_expected_iou(ranks, masks, sizes, size, support).numpy()
+        per = {
+            k: image_mean(v, e["ins_image"], n)
+            for k, v in (("ins", stored), ("drawn", e["ins_random_iou"][:, COLUMNS]), ("exact", exact))
+        }
+        p, n_pairs = signed_rank_curve(per["ins"], per["exact"])
+        m = {k: 100 * np.nanmean(curve_mean(v)) for k, v in per.items()}
+        stats.append((p, n_pairs))
+        lines.append(
+            f"{arch} {path.stem}: insecurities {m['ins']:.2f}, random regions drawn {m['drawn']:.2f}, "
+            f"exact over every shift {m['exact']:.2f}; p against the exact one at 10 / 30 / 50 % "
+            + " / ".join(f"{x:.2g}" for x in p[[0, 2, 4]])
+        )
+    if stats:
+        p_all = [combine_greater([p[c] for p, _ in stats], [n[c] for _, n in stats]) for c in (0, 2, 4)]
+        lines.append(
+            f"{arch} runs combined, against the exact random regions: p at 10 / 30 / 50 % "
+            + " / ".join(f"{x:.2g}" for x in p_all)
+        )
+    return lines
+
+
 def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) -> list[str]:
     """The --class-maps, then the --predictor, then the --pair-maps lines of every run of `arch` (each
     model loaded once for all); own: `own_objects` of the ground truth (with --class-maps)."""
@@ -194,6 +244,11 @@ def main() -> None:
         help="also where the hardness map puts its mass: common, borrowed/clutter and other objects",
     )
     ap.add_argument(
+        "--exact-random",
+        action="store_true",
+        help="also the random regions' exact expectation over every shift, beside the drawn ones",
+    )
+    ap.add_argument(
         "--n-hardest",
         type=int,
         default=40,
@@ -239,6 +294,9 @@ def main() -> None:
             fmt = ", ".join
             print(f"{arch} maps favour: {fmt(f'{n} {v:.2f}' for v, n in ranked[: args.top])}")
             print(f"{arch} maps avoid:  {fmt(f'{n} {v:.2f}' for v, n in ranked[-args.top :])}")
+        if args.exact_random:
+            lookup = object_lookup(io.load_npz(root / "groundtruth" / "groundtruth.npz")["selected"])
+            print("\n".join(exact_random_lines(root, arch, data, lookup)))
         if args.class_maps or args.predictor or args.pair_maps or args.hardness_map:
             print("\n".join(model_lines(root, arch, data, names, own, args)))
 
