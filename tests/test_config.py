@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,30 @@ def test_overlay_on_default_builds_its_own_dag(overlay):
     outputs = [ln.split()[1] for ln in res.stdout.splitlines() if ln.strip().startswith("output: ")]
     assert outputs, res.stdout[-2000:]
     assert all(name in Path(o).parts for o in outputs), outputs[:5]
+
+
+# `--configfile` takes every following word as a config file, so a target written after it is read as
+# a missing file ("No such file or directory: 'sanity_all'"): documented commands name it first.
+_TARGET_AFTER_CONFIGFILE = re.compile(
+    r"--configfile((?:\s+[\w./<>${}-]+\.ya?ml)+)\s+([A-Za-z_]\w*)(?=[\s`'\"]|$)"
+)
+
+
+def targets_after_configfile(text: str) -> list[str]:
+    """The `--configfile a.yaml [b.yaml ...] target` commands in `text` (a target read as a file)."""
+    return [m.group(0) for m in _TARGET_AFTER_CONFIGFILE.finditer(text)]
+
+
+def test_the_target_check_catches_a_target_after_configfile():
+    assert targets_after_configfile("`snakemake --cores all --configfile\n  configs/x.yaml sanity_all`")
+    assert targets_after_configfile("snakemake --configfile config.yaml configs/a.yaml ade_all\n")
+    assert not targets_after_configfile("snakemake ade_all --configfile config.yaml configs/a.yaml\n")
+    assert not targets_after_configfile('SNAKEMAKE_ARGS="--configfile configs/cub_mini.yaml"')
+    assert not targets_after_configfile("--configfile configs/a.yaml  # then a comment")
+
+
+def test_documented_commands_name_the_target_before_configfile():
+    docs = [REPO / "README.md", REPO / "Makefile", *(REPO / "configs").glob("*.yaml")]
+    docs += [*(REPO / "docs").rglob("*.md"), *(REPO / "profiles").rglob("*.yaml")]
+    found = {p.relative_to(REPO).as_posix(): targets_after_configfile(p.read_text()) for p in docs}
+    assert {k: v for k, v in found.items() if v} == {}
