@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -47,10 +48,10 @@ from delex.diagnostics.scene_groups import (
     zscore_by_object,
     zscore_inside,
 )
+from delex.evaluation import iou_curves_frame
 from delex.groundtruth.frequency import common_object_masks, object_lookup
 from delex.metrics.iou import iou_curves, shift_expected_iou
-from delex.metrics.paired import combine_greater, signed_rank_curve
-from delex.metrics.precision_recall import curve_mean, image_mean
+from delex.metrics.paired import combine_greater
 from delex.models.checkpoint import load_models
 from delex.models.training import normalise
 
@@ -88,34 +89,44 @@ def class_map_localisation(clf, data: dict, own: np.ndarray):
     )
 
 
-def _hardest_with_pairs(clf, pred, data: dict, lookup: np.ndarray, n: int):
-    """The n validation images the hardness predictor scores hardest: (normalised images, their
-    validation indices, labels (n, S, S) long, mask of the common objects of their two most probable
-    scenes (n, S, S), classifier activations, predictor activations)."""
+class HardestImages(NamedTuple):
+    """The validation images the hardness predictor scores hardest, with what the diagnostics need."""
+
+    x: torch.Tensor  # normalised images (n, 3, S, S)
+    index: np.ndarray  # their indices into the prepared data
+    labels: torch.Tensor  # annotations (n, S, S), long
+    common: np.ndarray  # (n, S, S) bool: common objects of the two most probable scenes
+    A: torch.Tensor  # classifier activations
+    A_s: torch.Tensor  # predictor activations
+    top2: torch.Tensor  # (n, 2) the two most probable scenes, most probable first
+
+
+def _hardest_with_pairs(clf, pred, data: dict, lookup: np.ndarray, n: int) -> HardestImages:
+    """The n validation images the hardness predictor scores hardest (`HardestImages`)."""
     val = np.flatnonzero(~data["is_train"].astype(bool))
     x = normalise(torch.from_numpy(data["images"][val]))
     with torch.no_grad():
         hard = torch.topk(pred(x).reshape(-1), min(n, len(x))).indices
         x = x[hard]
         A, A_s = clf.features(x), pred.features(x)
-        top2 = ins.candidate_classes(clf.head(A), 2)  # (B, 2), most probable first
+        top2 = ins.candidate_classes(clf.head(A), 2)
     idx = val[hard.numpy()]
     ann = torch.from_numpy(data["annotations"][idx]).long()
     masks = common_object_masks(torch.from_numpy(lookup), top2[:, 0], top2[:, 1], ann.flatten(1))
-    return x, idx, ann, masks.reshape(ann.shape).numpy(), A, A_s, top2
+    return HardestImages(x, idx, ann, masks.reshape(ann.shape).numpy(), A, A_s, top2)
 
 
 def pair_product_share(clf, pred, data: dict, lookup: np.ndarray, n: int) -> tuple[float, float, float]:
     """On the n validation images the hardness predictor scores hardest: (softmax, logit) product of
     the two most probable scenes' class maps, each rectified, its positive mass on the pair's common
     objects less their area (`mass_inside_minus_area`), and that area."""
-    x, _, _, masks, A, _, top2 = _hardest_with_pairs(clf, pred, data, lookup, n)
-    q, logits = logit_attributions(clf.head, A)
-    idx = top2[:, :, None, None].expand(-1, -1, *q.shape[2:])
+    h = _hardest_with_pairs(clf, pred, data, lookup, n)
+    q, logits = logit_attributions(clf.head, h.A)
+    idx = h.top2[:, :, None, None].expand(-1, -1, *q.shape[2:])
     out = []
     for m in (softmax_class_maps(q, logits), q):
         prod = ins.ambiguity_maps(m.gather(1, idx), None)[:, 0]  # relu(m_a) relu(m_b), the only pair
-        out.append(mass_inside_minus_area(ins.upsample(prod, x.shape[-1]).numpy(), masks))
+        out.append(mass_inside_minus_area(ins.upsample(prod, h.x.shape[-1]).numpy(), h.common))
     return out[0][0], out[1][0], out[0][1]
 
 
@@ -125,13 +136,14 @@ def hardness_map_shares(clf, pred, data: dict, lookup: np.ndarray, unselected: n
     the two most probable scenes, on the objects the true scene's ground truth does not hold
     (`unselected_objects`: borrowed objects and clutter), and on the remaining labelled objects.
     Returns three (share less area, area) pairs."""
-    x, idx, ann, common, _, A_s, _ = _hardest_with_pairs(clf, pred, data, lookup, n)
-    q_s, u = logit_attributions(pred.head, A_s)
-    ms = ins.upsample(difficulty_map("hardness", q_s, u), x.shape[-1]).numpy()
-    y = torch.as_tensor(data["labels"][idx]).long()
-    other = torch.from_numpy(unselected)[y[:, None, None].expand_as(ann), ann].numpy() & ~common
-    rest = (ann.numpy() > 0) & ~common & ~other
-    return tuple(mass_inside_minus_area(ms, m) for m in (common, other, rest))
+    h = _hardest_with_pairs(clf, pred, data, lookup, n)
+    q_s, u = logit_attributions(pred.head, h.A_s)
+    ms = ins.upsample(difficulty_map("hardness", q_s, u), h.x.shape[-1]).numpy()
+    y = torch.as_tensor(data["labels"][h.index]).long()
+    ann = h.labels
+    other = torch.from_numpy(unselected)[y[:, None, None].expand_as(ann), ann].numpy() & ~h.common
+    rest = (ann.numpy() > 0) & ~h.common & ~other
+    return tuple(mass_inside_minus_area(ms, m) for m in (h.common, other, rest))
 
 
 def exact_random_lines(root: Path, arch: str, data: dict, lookup: np.ndarray) -> list[str]:
@@ -158,16 +170,16 @@ def exact_random_lines(root: Path, arch: str, data: dict, lookup: np.ndarray) ->
                 f"{path}: the insecurity IoU recomputed from the stored maps differs from the stored one"
             )
         exact = shift_expected_iou(ranks, masks, sizes, size, support).numpy()
-        per = {
-            k: image_mean(v, e["ins_image"], n)
-            for k, v in (("ins", stored), ("drawn", e["ins_random_iou"][:, COLUMNS]), ("exact", exact))
-        }
-        p, n_pairs = signed_rank_curve(per["ins"], per["exact"])
-        m = {k: 100 * np.nanmean(curve_mean(v)) for k, v in per.items()}
+        # Table 1's per-run frame (images paired), with the drawn and then the exact random regions
+        base = {"ins_iou": stored, "ins_image": e["ins_image"], "coverages": e["coverages"][COLUMNS]}
+        drawn = iou_curves_frame({**base, "ins_random_iou": e["ins_random_iou"][:, COLUMNS]}, n)
+        frame = iou_curves_frame({**base, "ins_random_iou": exact}, n)
+        p, n_pairs = frame["wilcoxon_p"].to_numpy(), frame["n_paired"].to_numpy()
         stats.append((p, n_pairs))
         lines.append(
-            f"{arch} {path.stem}: insecurities {m['ins']:.2f}, random regions drawn {m['drawn']:.2f}, "
-            f"exact over every shift {m['exact']:.2f}; p against the exact one at 10 / 30 / 50 % "
+            f"{arch} {path.stem}: insecurities {100 * frame['iou'].mean():.2f}, random regions drawn "
+            f"{100 * drawn['random_iou'].mean():.2f}, exact over every shift "
+            f"{100 * frame['random_iou'].mean():.2f}; p against the exact one at 10 / 30 / 50 % "
             + " / ".join(f"{x:.2g}" for x in p[[0, 2, 4]])
         )
     if stats:
@@ -179,13 +191,13 @@ def exact_random_lines(root: Path, arch: str, data: dict, lookup: np.ndarray) ->
     return lines
 
 
-def model_lines(root: Path, arch: str, data: dict, names: list[str], own, args) -> list[str]:
-    """The --class-maps, then the --predictor, then the --pair-maps lines of every run of `arch` (each
-    model loaded once for all); own: `own_objects` of the ground truth (with --class-maps)."""
+def model_lines(root: Path, arch: str, data: dict, names: list[str], gt: dict, args) -> list[str]:
+    """The --class-maps, --predictor, --pair-maps, then --hardness-map lines of every run of `arch`
+    (each model loaded once for all); gt: the run's ground truth (phi, selected)."""
     test = ~data["is_train"].astype(bool)
     maps_lines, auc_lines, pair_lines, hard_lines = [], [], [], []
-    gt = io.load_npz(root / "groundtruth" / "groundtruth.npz")
     lookup = object_lookup(gt["selected"])
+    own = own_objects(gt["phi"])
     for model in sorted((root / "models" / arch).glob("run*/model.pt"), key=_run_number):
         clf, pred, _ = load_models(model, "cpu")
         run = model.parent.name
@@ -261,9 +273,7 @@ def main() -> None:
     data = io.load_npz(root / "prepared.npz")
     group_of_class = scene_groups(meta["class_names"])
     size = data["annotations"].shape[-1]
-    own = (
-        own_objects(io.load_npz(root / "groundtruth" / "groundtruth.npz")["phi"]) if args.class_maps else None
-    )
+    gt = io.load_npz(root / "groundtruth" / "groundtruth.npz")
     for arch in args.arch:
         pooled: dict[str, list] = {}
         maps, labels = [], []
@@ -295,10 +305,9 @@ def main() -> None:
             print(f"{arch} maps favour: {fmt(f'{n} {v:.2f}' for v, n in ranked[: args.top])}")
             print(f"{arch} maps avoid:  {fmt(f'{n} {v:.2f}' for v, n in ranked[-args.top :])}")
         if args.exact_random:
-            lookup = object_lookup(io.load_npz(root / "groundtruth" / "groundtruth.npz")["selected"])
-            print("\n".join(exact_random_lines(root, arch, data, lookup)))
+            print("\n".join(exact_random_lines(root, arch, data, object_lookup(gt["selected"]))))
         if args.class_maps or args.predictor or args.pair_maps or args.hardness_map:
-            print("\n".join(model_lines(root, arch, data, names, own, args)))
+            print("\n".join(model_lines(root, arch, data, names, gt, args)))
 
 
 if __name__ == "__main__":
